@@ -1,0 +1,72 @@
+extension Kernels {
+  /// The kind of reduction along an axis.
+  enum ReductionKind { case sum, max }
+
+  /// Reduces `x`, viewed as `[outer, length, inner]`, along its middle axis, giving
+  /// `[outer, inner]`. Sums accumulate in eight lanes when `inner == 1` (the row case) so
+  /// rounding error grows slowly.
+  static func reduce(
+    _ x: [Float], outer: Int, length: Int, inner: Int, kind: ReductionKind
+  ) -> [Float] {
+    precondition(x.count == outer * length * inner, "reduce: \(x.count) elements for [\(outer), \(length), \(inner)]")
+    precondition(length > 0 || kind == .sum, "max over an empty axis")
+    return [Float](unsafeUninitializedCapacity: outer * inner) { out, initialized in
+      x.withUnsafeBufferPointer { x in
+        for o in 0..<outer {
+          let base = o * length * inner
+          if inner == 1 {
+            out[o] = kind == .sum ? rowSum(x, base, length) : rowMax(x, base, length)
+            continue
+          }
+          if length == 0 {
+            for i in 0..<inner { out[o * inner + i] = 0 }
+            continue
+          }
+          for i in 0..<inner { out[o * inner + i] = x[base + i] }
+          for l in 1..<length {
+            let row = base + l * inner
+            for i in 0..<inner {
+              let v = x[row + i]
+              switch kind {
+              case .sum: out[o * inner + i] += v
+              case .max: out[o * inner + i] = Swift.max(out[o * inner + i], v)
+              }
+            }
+          }
+        }
+      }
+      initialized = outer * inner
+    }
+  }
+
+  /// The sum of `length` contiguous elements starting at `start`, in eight lanes.
+  @inline(__always)
+  private static func rowSum(_ x: UnsafeBufferPointer<Float>, _ start: Int, _ length: Int) -> Float {
+    var lanes = SIMD8<Float>(repeating: 0)
+    var i = 0
+    while i + 8 <= length {
+      var chunk = SIMD8<Float>()
+      for l in 0..<8 { chunk[l] = x[start + i + l] }
+      lanes += chunk
+      i += 8
+    }
+    var total = lanes.sum()
+    while i < length {
+      total += x[start + i]
+      i += 1
+    }
+    return total
+  }
+
+  /// The largest of `length` contiguous elements starting at `start` (NaN if any is NaN).
+  @inline(__always)
+  private static func rowMax(_ x: UnsafeBufferPointer<Float>, _ start: Int, _ length: Int) -> Float {
+    var best = x[start]
+    for i in start..<(start + length) {
+      let v = x[i]
+      if v > best || v.isNaN { best = v }
+      if best.isNaN { break }
+    }
+    return best
+  }
+}

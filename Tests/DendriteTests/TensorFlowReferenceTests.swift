@@ -1,0 +1,13 @@
+import Dendrite
+import Testing
+
+@Suite("Agreement with TensorFlow's reference values")
+struct TensorFlowReferenceTests {
+  @Test("all 109 float32 cases of the shared reference file pass")
+  func sharedReferenceCases() throws {
+    let (ran, expected, failures) = try runReferenceFile("tf_reference_public")
+    #expect(expected == 109)
+    #expect(ran == 109)
+    #expect(failures.isEmpty, "\(failures.count) failing cases:\n\(failures.joined(separator: "\n"))")
+  }
+}
