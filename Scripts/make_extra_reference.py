@@ -4,7 +4,7 @@ shared fixture ``tf_reference_public.json`` does not cover.
 
 Output: ``Tests/DendriteTests/Fixtures/tf_reference_extra.json``, header key
 ``"ops": "extra"``. The schema is the one described in
-``/work/shared/reference/README.md`` (the shared reference README): one JSON
+``Tests/DendriteTests/Fixtures/README.md`` (a copy of the shared reference README): one JSON
 object, strict JSON (no NaN/Infinity literals), one case per line, tensors as
 ``{"shape": [...], "data": [...]}`` in row-major order, float32 results widened
 exactly to float64, ``input_key`` = sha256 of

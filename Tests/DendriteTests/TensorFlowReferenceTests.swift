@@ -11,3 +11,14 @@ struct TensorFlowReferenceTests {
     #expect(failures.isEmpty, "\(failures.count) failing cases:\n\(failures.joined(separator: "\n"))")
   }
 }
+
+@Suite("Agreement with generated TensorFlow cases for the other activations and losses")
+struct ExtraReferenceTests {
+  @Test("every float32 case of the generated file passes (Scripts/make_extra_reference.py)")
+  func extraReferenceCases() throws {
+    let (ran, expected, failures) = try runReferenceFile("tf_reference_extra")
+    #expect(expected == 98)
+    #expect(ran == expected)
+    #expect(failures.isEmpty, "\(failures.count) failing cases:\n\(failures.joined(separator: "\n"))")
+  }
+}

@@ -39,23 +39,32 @@ extension Kernels {
     }
   }
 
-  /// The sum of `length` contiguous elements starting at `start`, in eight lanes.
+  /// The sum of `length` contiguous elements starting at `start`: blocks of 256 summed in
+  /// eight Float lanes, the block sums added in Double, so error does not grow with length.
   @inline(__always)
   private static func rowSum(_ x: UnsafeBufferPointer<Float>, _ start: Int, _ length: Int) -> Float {
-    var lanes = SIMD8<Float>(repeating: 0)
-    var i = 0
-    while i + 8 <= length {
-      var chunk = SIMD8<Float>()
-      for l in 0..<8 { chunk[l] = x[start + i + l] }
-      lanes += chunk
-      i += 8
+    var total: Double = 0
+    var blockStart = start
+    let end = start + length
+    while blockStart < end {
+      let blockEnd = Swift.min(blockStart + 256, end)
+      var lanes = SIMD8<Float>(repeating: 0)
+      var i = blockStart
+      while i + 8 <= blockEnd {
+        var chunk = SIMD8<Float>()
+        for l in 0..<8 { chunk[l] = x[i + l] }
+        lanes += chunk
+        i += 8
+      }
+      var blockTotal = lanes.sum()
+      while i < blockEnd {
+        blockTotal += x[i]
+        i += 1
+      }
+      total += Double(blockTotal)
+      blockStart = blockEnd
     }
-    var total = lanes.sum()
-    while i < length {
-      total += x[start + i]
-      i += 1
-    }
-    return total
+    return Float(total)
   }
 
   /// The largest of `length` contiguous elements starting at `start` (NaN if any is NaN).
