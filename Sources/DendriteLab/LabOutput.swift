@@ -1,0 +1,49 @@
+import Foundation
+
+/// A failure to write the lab's output, with a message that says what to do.
+public enum LabError: Error, CustomStringConvertible, Equatable {
+  /// The output directory could not be created (or is a file).
+  case cannotCreateDirectory(path: String, reason: String)
+  /// An output file could not be written.
+  case cannotWrite(path: String, reason: String)
+
+  public var description: String {
+    switch self {
+    case .cannotCreateDirectory(let path, let reason):
+      "cannot create the output directory \(path): \(reason) (choose another with --output DIR)"
+    case .cannotWrite(let path, let reason):
+      "cannot write \(path): \(reason) (check the folder's permissions, or choose another with --output DIR)"
+    }
+  }
+}
+
+/// File output for the lab: directory creation and atomic writes.
+enum LabOutput {
+  static func path(_ directory: String, _ name: String) -> String {
+    URL(fileURLWithPath: directory).appendingPathComponent(name).path
+  }
+
+  static func createDirectory(_ directory: String) throws {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
+      guard isDirectory.boolValue else {
+        throw LabError.cannotCreateDirectory(path: directory, reason: "a file of that name exists")
+      }
+      return
+    }
+    do {
+      try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    } catch {
+      throw LabError.cannotCreateDirectory(path: directory, reason: (error as NSError).localizedDescription)
+    }
+  }
+
+  /// Writes `text` to a temporary file beside `path`, then renames it over `path`.
+  static func writeAtomically(_ text: String, to path: String) throws {
+    do {
+      try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    } catch {
+      throw LabError.cannotWrite(path: path, reason: (error as NSError).localizedDescription)
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import Dendrite
+import Foundation
+
+/// The lab's results file, `results.json`: the Dendrite version and one entry per
+/// experiment. It holds no timings, so two runs give the same bytes.
+///
+///     let results = LabResults(experiments: [WorkedExamples.compute().result])
+///     try results.write(toDirectory: "dendrite-lab")
+public struct LabResults: Sendable, Codable, Equatable {
+  /// The version of Dendrite that produced the file.
+  public var dendriteVersion: String
+  /// The experiments, in the order they ran.
+  public var experiments: [ExperimentResult]
+
+  enum CodingKeys: String, CodingKey {
+    case dendriteVersion = "dendrite_version"
+    case experiments
+  }
+
+  /// Creates a results file for this version of Dendrite.
+  public init(experiments: [ExperimentResult]) {
+    self.dendriteVersion = Dendrite.dendriteVersion
+    self.experiments = experiments
+  }
+
+  /// The file's text: pretty-printed JSON with sorted keys, ending in a newline.
+  public func jsonText() throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    let data = try encoder.encode(self)
+    return String(decoding: data, as: UTF8.self) + "\n"
+  }
+
+  /// Writes `results.json` into `directory`, creating the directory if needed. The file is
+  /// written to a temporary name first and renamed, so a crash never leaves half a file.
+  ///
+  /// - Throws: ``LabError`` when the directory cannot be created or the file written.
+  public func write(toDirectory directory: String) throws {
+    try LabOutput.createDirectory(directory)
+    try LabOutput.writeAtomically(try jsonText(), to: LabOutput.path(directory, "results.json"))
+  }
+}
