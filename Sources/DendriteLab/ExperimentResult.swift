@@ -1,3 +1,5 @@
+import Dendrite
+
 /// What a measurement says about one of the study's claims.
 public enum Verdict: String, Sendable, Codable {
   /// The measurement bears the claim out.

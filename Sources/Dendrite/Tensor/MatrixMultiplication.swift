@@ -5,11 +5,16 @@
 /// where G = ∂L/∂C. The gradients use the same GEMM kernel with its transpose options, so
 /// no transposed copy is made.
 ///
-///     matmul(Tensor([[1, 2]]), Tensor([[3], [4]]))   // [[11]]
+/// With `transposeA` or `transposeB` the product uses that operand's transpose, without
+/// copying it: a dense layer with PyTorch's `[out, in]` weights computes
+/// `matmul(x, weight, transposeB: true)`.
+///
+///     matmul(Tensor([[1, 2]]), Tensor([[3], [4]]))                    // [[11]]
+///     matmul(Tensor([[1, 2]]), Tensor([[3, 4]]), transposeB: true)    // [[11]]
 ///
 /// - Precondition: both are rank 2 and the inner sizes agree.
-public func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
-  Tensor.matmul(a, transposed: false, b, transposed: false)
+public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
+  Tensor.matmul(a, transposed: transposeA, b, transposed: transposeB)
 }
 
 extension Tensor {

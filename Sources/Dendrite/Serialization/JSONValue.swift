@@ -1,6 +1,6 @@
-import Foundation
 
-/// A JSON value, for results files whose metrics differ from experiment to experiment.
+/// A JSON value: model-file metadata, layer descriptions and results files whose fields
+/// differ from entry to entry.
 ///
 ///     let metrics: JSONValue = ["softmax_3_1_neg3": [0.8788782, 0.1189432, 0.0021785], "exact": true]
 public enum JSONValue: Sendable, Equatable, Codable {

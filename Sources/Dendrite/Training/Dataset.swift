@@ -1,0 +1,181 @@
+/// An in-memory data set: a feature matrix `[N, D]` and one label per row, either a class
+/// index (classification) or a target vector (regression).
+///
+///     let data = try Dataset(features: Tensor([[0, 0], [0, 1], [1, 0], [1, 1]]), classIndices: [0, 1, 1, 0])
+///     let (train, test) = data.split(testFraction: 0.25, seed: 42)
+public struct Dataset: Sendable {
+  /// What the rows are labelled with.
+  public enum Labels: Sendable, Equatable {
+    /// One class index per row, each in `0..<classCount`.
+    case classes([Int], classCount: Int)
+    /// One target vector per row, `[N, outputs]`.
+    case targets(Tensor)
+  }
+
+  /// The features, `[N, D]`.
+  public private(set) var features: Tensor
+  /// The labels.
+  public private(set) var labels: Labels
+  /// A short name for messages and model files (`digits`, a file name, …).
+  public var name: String
+  /// The feature names, when the source had them.
+  public var featureNames: [String]?
+
+  /// A classification data set.
+  ///
+  /// - Throws: ``DatasetError`` when the features are not `[N, D]` with finite values, the
+  ///   label count differs from N, or a label is outside `0..<classCount`.
+  public init(
+    features: Tensor, classIndices: [Int], classCount: Int? = nil, name: String = "data",
+    featureNames: [String]? = nil
+  ) throws(DatasetError) {
+    try Dataset.validate(features: features, rows: classIndices.count, name: name)
+    let classCount = classCount ?? ((classIndices.max() ?? -1) + 1)
+    if let (row, label) = classIndices.enumerated().first(where: { $0.element < 0 || $0.element >= classCount }) {
+      throw DatasetError.labelOutOfRange(dataset: name, row: row, label: label, classCount: classCount)
+    }
+    self.features = features
+    self.labels = .classes(classIndices, classCount: classCount)
+    self.name = name
+    self.featureNames = featureNames
+  }
+
+  /// A regression data set: `targets` is `[N, outputs]`.
+  ///
+  /// - Throws: ``DatasetError`` when shapes disagree or a value is not finite.
+  public init(features: Tensor, targets: Tensor, name: String = "data", featureNames: [String]? = nil) throws(DatasetError) {
+    guard targets.rank == 2 else { throw DatasetError.badShape(dataset: name, what: "targets", shape: targets.shape) }
+    try Dataset.validate(features: features, rows: targets.shape[0], name: name)
+    if let index = targets.scalars.firstIndex(where: { !$0.isFinite }) {
+      throw DatasetError.nonFiniteValue(dataset: name, row: index / Swift.max(targets.shape[1], 1), column: nil)
+    }
+    self.features = features
+    self.labels = .targets(targets)
+    self.name = name
+    self.featureNames = featureNames
+  }
+
+  private static func validate(features: Tensor, rows: Int, name: String) throws(DatasetError) {
+    guard features.rank == 2 else { throw DatasetError.badShape(dataset: name, what: "features", shape: features.shape) }
+    guard features.shape[0] == rows else {
+      throw DatasetError.labelCountMismatch(dataset: name, rows: features.shape[0], labels: rows)
+    }
+    guard rows > 0 else { throw DatasetError.empty(dataset: name) }
+    if let index = features.scalars.firstIndex(where: { !$0.isFinite }) {
+      let width = Swift.max(features.shape[1], 1)
+      throw DatasetError.nonFiniteValue(dataset: name, row: index / width, column: index % width)
+    }
+  }
+
+  /// The number of rows.
+  public var count: Int { features.shape[0] }
+  /// The number of features per row.
+  public var featureCount: Int { features.shape[1] }
+  /// The number of classes, or nil for regression.
+  public var classCount: Int? {
+    if case .classes(_, let count) = labels { return count }
+    return nil
+  }
+  /// The class index of each row, or nil for regression.
+  public var classIndices: [Int]? {
+    if case .classes(let indices, _) = labels { return indices }
+    return nil
+  }
+  /// The regression targets `[N, outputs]`, or nil for classification.
+  public var targets: Tensor? {
+    if case .targets(let targets) = labels { return targets }
+    return nil
+  }
+
+  /// The rows at `indices`, in that order.
+  public func subset(_ indices: [Int]) -> Dataset {
+    var copy = self
+    let width = featureCount
+    var scalars = [Float]()
+    scalars.reserveCapacity(indices.count * width)
+    for row in indices { scalars += features.scalars[(row * width)..<((row + 1) * width)] }
+    copy.features = Tensor(shape: [indices.count, width], scalars: scalars)
+    switch labels {
+    case .classes(let classes, let classCount):
+      copy.labels = .classes(indices.map { classes[$0] }, classCount: classCount)
+    case .targets(let targets):
+      let outputs = targets.shape[1]
+      var values = [Float]()
+      values.reserveCapacity(indices.count * outputs)
+      for row in indices { values += targets.scalars[(row * outputs)..<((row + 1) * outputs)] }
+      copy.labels = .targets(Tensor(shape: [indices.count, outputs], scalars: values))
+    }
+    return copy
+  }
+
+  /// The same data with new features of the same row count (after preprocessing).
+  public func replacingFeatures(_ newFeatures: Tensor) -> Dataset {
+    precondition(newFeatures.rank == 2 && newFeatures.shape[0] == count, "replacement features \(newFeatures.shape) for \(count) rows")
+    var copy = self
+    copy.features = newFeatures
+    return copy
+  }
+
+  /// A shuffled split into a training and a test part. For classification it is
+  /// stratified: each class contributes `testFraction` of its rows (rounded) to the test
+  /// part, so sorted data sets (iris, wine, MNIST) split fairly.
+  ///
+  ///     let (train, test) = try Datasets.digits().split(testFraction: 0.2, seed: 42)
+  ///
+  /// - Precondition: `0 < testFraction < 1`.
+  public func split(testFraction: Double, seed: UInt64) -> (train: Dataset, test: Dataset) {
+    precondition(testFraction > 0 && testFraction < 1, "testFraction must be in (0, 1), got \(testFraction)")
+    var generator = RandomGenerator(seed: seed)
+    var trainRows: [Int] = []
+    var testRows: [Int] = []
+    let groups: [[Int]]
+    if case .classes(let classes, let classCount) = labels {
+      var byClass = [[Int]](repeating: [], count: classCount)
+      for (row, label) in classes.enumerated() { byClass[label].append(row) }
+      groups = byClass
+    } else {
+      groups = [Array(0..<count)]
+    }
+    for group in groups where !group.isEmpty {
+      let shuffled = group.shuffled(using: &generator)
+      var testCount = Int((Double(group.count) * testFraction).rounded())
+      if group.count >= 2 { testCount = Swift.min(Swift.max(testCount, 1), group.count - 1) }
+      testRows += shuffled[..<testCount]
+      trainRows += shuffled[testCount...]
+    }
+    return (subset(trainRows.shuffled(using: &generator)), subset(testRows.shuffled(using: &generator)))
+  }
+
+  /// The labels as a tensor the loss can take: one-hot rows `[N, C]` for classes, the
+  /// targets for regression.
+  public var labelTensor: Tensor {
+    switch labels {
+    case .classes(let classes, let classCount): Tensor(oneHotClassIndices: classes, classCount: classCount)
+    case .targets(let targets): targets
+    }
+  }
+}
+
+/// A problem with a data set's contents, with a message that says what to do.
+public enum DatasetError: Error, Equatable, CustomStringConvertible {
+  case badShape(dataset: String, what: String, shape: [Int])
+  case labelCountMismatch(dataset: String, rows: Int, labels: Int)
+  case empty(dataset: String)
+  case nonFiniteValue(dataset: String, row: Int, column: Int?)
+  case labelOutOfRange(dataset: String, row: Int, label: Int, classCount: Int)
+
+  public var description: String {
+    switch self {
+    case .badShape(let dataset, let what, let shape):
+      "\(dataset): \(what) must be a matrix [rows, columns], got shape \(shape)"
+    case .labelCountMismatch(let dataset, let rows, let labels):
+      "\(dataset): \(rows) feature rows but \(labels) labels; every row needs one label"
+    case .empty(let dataset):
+      "\(dataset): the data set has no rows"
+    case .nonFiniteValue(let dataset, let row, let column):
+      "\(dataset): row \(row + 1)\(column.map { ", column \($0 + 1)" } ?? ""): the value is NaN or infinite; clean or drop that row"
+    case .labelOutOfRange(let dataset, let row, let label, let classCount):
+      "\(dataset): row \(row + 1) has label \(label), outside 0..<\(classCount); class labels must be 0, 1, …, C−1"
+    }
+  }
+}

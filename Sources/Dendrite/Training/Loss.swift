@@ -1,0 +1,99 @@
+/// A loss by name, as `fit`, model files and the command line use it, together with the
+/// output layer it implies.
+///
+/// | loss | output layer | targets |
+/// | --- | --- | --- |
+/// | `softmaxCrossEntropy` | C logits (softmax applied by the loss) | class indices |
+/// | `sigmoidCrossEntropy` | 1 logit for two classes (sigmoid applied by the loss) | 0/1 |
+/// | `binaryCrossEntropy` | 1 sigmoid unit | 0/1 |
+/// | `categoricalCrossEntropy` | C softmax units | one-hot |
+/// | `negativeLogLikelihood` | C log-softmax units | class indices |
+/// | `meanSquaredError`, `meanAbsoluteError`, `huber` | C linear units (one-hot targets) or the regression targets | |
+///
+///     let loss = Loss(name: "softmax-cross-entropy")   // .softmaxCrossEntropy
+public enum Loss: String, Sendable, CaseIterable, Codable {
+  case meanSquaredError = "mse"
+  case meanAbsoluteError = "mae"
+  case huber
+  case binaryCrossEntropy = "binary-cross-entropy"
+  case sigmoidCrossEntropy = "sigmoid-cross-entropy"
+  case categoricalCrossEntropy = "categorical-cross-entropy"
+  case softmaxCrossEntropy = "softmax-cross-entropy"
+  case negativeLogLikelihood = "nll"
+
+  /// The loss with this command-line name, or nil.
+  public init?(name: String) { self.init(rawValue: name) }
+
+  /// The command-line and model-file name.
+  public var name: String { rawValue }
+
+  /// The activation the output layer itself applies for this loss (a module of the
+  /// network): sigmoid for binary cross-entropy, softmax for categorical cross-entropy,
+  /// log-softmax for NLL, none (logits or linear units) otherwise.
+  public var outputLayerActivation: Activation {
+    switch self {
+    case .binaryCrossEntropy: .sigmoid
+    case .categoricalCrossEntropy: .softmax
+    case .negativeLogLikelihood: .logSoftmax
+    default: .linear
+    }
+  }
+
+  /// The activation that turns the network's output into predictions when the loss
+  /// applies it internally (DESIGN.md's `output_activation`): softmax for softmax
+  /// cross-entropy, sigmoid for sigmoid cross-entropy, nil otherwise.
+  public var impliedOutputActivation: Activation? {
+    switch self {
+    case .softmaxCrossEntropy: .softmax
+    case .sigmoidCrossEntropy: .sigmoid
+    default: nil
+    }
+  }
+
+  /// Whether the loss compares against regression targets rather than classes.
+  public var isRegressionCapable: Bool {
+    switch self {
+    case .meanSquaredError, .meanAbsoluteError, .huber: true
+    default: false
+    }
+  }
+
+  /// The loss of network outputs `[B, outputs]` against a batch's labels.
+  ///
+  /// For classes: the integer forms take the class indices; the one-output binary forms
+  /// take 0/1 as a `[B, 1]` column; the rest take one-hot rows.
+  public func compute(outputs: Tensor, labels: Dataset.Labels, reduction: Reduction = .mean) -> Tensor {
+    switch labels {
+    case .targets(let targets):
+      return elementwise(outputs, targets, reduction)
+    case .classes(let classes, let classCount):
+      switch self {
+      case .softmaxCrossEntropy:
+        return softmaxCrossEntropy(logits: outputs, classIndices: classes, reduction: reduction)
+      case .negativeLogLikelihood:
+        return negativeLogLikelihood(logProbabilities: outputs, classIndices: classes, reduction: reduction)
+      default:
+        let targets =
+          outputs.shape.last == 1 && classCount == 2
+          ? Tensor(shape: [classes.count, 1], scalars: classes.map { Float($0) })
+          : Tensor(oneHotClassIndices: classes, classCount: classCount)
+        return elementwise(outputs, targets, reduction)
+      }
+    }
+  }
+
+  private func elementwise(_ outputs: Tensor, _ targets: Tensor, _ reduction: Reduction) -> Tensor {
+    switch self {
+    case .meanSquaredError: meanSquaredError(predicted: outputs, expected: targets, reduction: reduction)
+    case .meanAbsoluteError: meanAbsoluteError(predicted: outputs, expected: targets, reduction: reduction)
+    case .huber: huberLoss(predicted: outputs, expected: targets, reduction: reduction)
+    case .binaryCrossEntropy: binaryCrossEntropy(probabilities: outputs, labels: targets, reduction: reduction)
+    case .sigmoidCrossEntropy: sigmoidCrossEntropy(logits: outputs, labels: targets, reduction: reduction)
+    case .categoricalCrossEntropy:
+      categoricalCrossEntropy(probabilities: outputs, labels: targets, reduction: reduction)
+    case .softmaxCrossEntropy: softmaxCrossEntropy(logits: outputs, labels: targets, reduction: reduction)
+    case .negativeLogLikelihood:
+      negativeLogLikelihood(logProbabilities: outputs, classIndices: targets.argmax(), reduction: reduction)
+    }
+  }
+}
