@@ -69,9 +69,9 @@ public enum Loss: String, Sendable, CaseIterable, Codable {
     case .classes(let classes, let classCount):
       switch self {
       case .softmaxCrossEntropy:
-        return softmaxCrossEntropy(logits: outputs, classIndices: classes, reduction: reduction)
+        return Dendrite.softmaxCrossEntropy(logits: outputs, classIndices: classes, reduction: reduction)
       case .negativeLogLikelihood:
-        return negativeLogLikelihood(logProbabilities: outputs, classIndices: classes, reduction: reduction)
+        return Dendrite.negativeLogLikelihood(logProbabilities: outputs, classIndices: classes, reduction: reduction)
       default:
         let targets =
           outputs.shape.last == 1 && classCount == 2
@@ -84,16 +84,16 @@ public enum Loss: String, Sendable, CaseIterable, Codable {
 
   private func elementwise(_ outputs: Tensor, _ targets: Tensor, _ reduction: Reduction) -> Tensor {
     switch self {
-    case .meanSquaredError: meanSquaredError(predicted: outputs, expected: targets, reduction: reduction)
-    case .meanAbsoluteError: meanAbsoluteError(predicted: outputs, expected: targets, reduction: reduction)
-    case .huber: huberLoss(predicted: outputs, expected: targets, reduction: reduction)
-    case .binaryCrossEntropy: binaryCrossEntropy(probabilities: outputs, labels: targets, reduction: reduction)
-    case .sigmoidCrossEntropy: sigmoidCrossEntropy(logits: outputs, labels: targets, reduction: reduction)
+    case .meanSquaredError: Dendrite.meanSquaredError(predicted: outputs, expected: targets, reduction: reduction)
+    case .meanAbsoluteError: Dendrite.meanAbsoluteError(predicted: outputs, expected: targets, reduction: reduction)
+    case .huber: Dendrite.huberLoss(predicted: outputs, expected: targets, reduction: reduction)
+    case .binaryCrossEntropy: Dendrite.binaryCrossEntropy(probabilities: outputs, labels: targets, reduction: reduction)
+    case .sigmoidCrossEntropy: Dendrite.sigmoidCrossEntropy(logits: outputs, labels: targets, reduction: reduction)
     case .categoricalCrossEntropy:
-      categoricalCrossEntropy(probabilities: outputs, labels: targets, reduction: reduction)
-    case .softmaxCrossEntropy: softmaxCrossEntropy(logits: outputs, labels: targets, reduction: reduction)
+      Dendrite.categoricalCrossEntropy(probabilities: outputs, labels: targets, reduction: reduction)
+    case .softmaxCrossEntropy: Dendrite.softmaxCrossEntropy(logits: outputs, labels: targets, reduction: reduction)
     case .negativeLogLikelihood:
-      negativeLogLikelihood(logProbabilities: outputs, classIndices: targets.argmax(), reduction: reduction)
+      Dendrite.negativeLogLikelihood(logProbabilities: outputs, classIndices: targets.argmax(), reduction: reduction)
     }
   }
 }
