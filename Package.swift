@@ -6,6 +6,7 @@ let package = Package(
   platforms: [.macOS(.v14)],
   products: [
     .library(name: "Dendrite", targets: ["Dendrite"]),
+    .library(name: "DendriteData", targets: ["DendriteData"]),
     .library(name: "DendriteLab", targets: ["DendriteLab"]),
     .executable(name: "dendrite", targets: ["dendrite"]),
   ],
@@ -14,11 +15,21 @@ let package = Package(
   ],
   targets: [
     .target(name: "Dendrite"),
-    .target(name: "DendriteLab", dependencies: ["Dendrite"]),
+    .systemLibrary(
+      name: "CZlib",
+      path: "Sources/CZlib",
+      providers: [.apt(["zlib1g-dev"]), .yum(["zlib-devel"])]
+    ),
+    .target(
+      name: "DendriteData",
+      dependencies: ["Dendrite", "CZlib"],
+      resources: [.copy("Resources")]
+    ),
+    .target(name: "DendriteLab", dependencies: ["Dendrite", "DendriteData"]),
     .executableTarget(
       name: "dendrite",
       dependencies: [
-        "Dendrite", "DendriteLab",
+        "Dendrite", "DendriteData", "DendriteLab",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -28,5 +39,10 @@ let package = Package(
       resources: [.copy("Fixtures")]
     ),
     .testTarget(name: "DendriteLabTests", dependencies: ["DendriteLab"]),
+    .testTarget(
+      name: "DendriteDataTests",
+      dependencies: ["DendriteData", "Dendrite"],
+      resources: [.copy("Fixtures")]
+    ),
   ]
 )

@@ -8,7 +8,10 @@ struct DendriteCommand: ParsableCommand {
     commandName: "dendrite",
     abstract: "Neural-network losses and activations in Swift: learn, test and reproduce the study.",
     version: dendriteVersion,
-    subcommands: [LabCommand.self]
+    subcommands: [
+      LabCommand.self, TrainCommand.self, EvaluateCommand.self, PredictCommand.self, InspectCommand.self,
+      DatasetsCommand.self,
+    ]
   )
 }
 

@@ -20,6 +20,8 @@ public struct Dense: Layer {
   public let weightInitializer: Initializer
   /// How `bias` is (re)initialised.
   public let biasInitializer: Initializer
+  /// True for a layer made from given parameters: initialisation leaves them alone.
+  private let keepsGivenParameters: Bool
 
   /// Creates a layer with freshly initialised parameters.
   ///
@@ -39,13 +41,15 @@ public struct Dense: Layer {
     self.activation = activation
     self.weightInitializer = weightInitializer ?? .defaultWeights(for: activation)
     self.biasInitializer = biasInitializer
+    self.keepsGivenParameters = false
     self.weight = Tensor.zeros(shape: [outputSize, inputSize])
     self.bias = Tensor.zeros(shape: [outputSize])
     var generator = RandomGenerator(seed: seed)
     initializeParameters(using: &generator)
   }
 
-  /// Creates a layer with the given parameters.
+  /// Creates a layer with the given parameters, which it keeps: a ``Sequential`` built
+  /// around it does not initialise them again.
   ///
   /// - Precondition: `weight` is `[out, in]` and `bias` is `[out]`.
   public init(weight: Tensor, bias: Tensor, activation: Activation = .linear) {
@@ -57,6 +61,7 @@ public struct Dense: Layer {
     self.activation = activation
     self.weightInitializer = .defaultWeights(for: activation)
     self.biasInitializer = .zeros
+    self.keepsGivenParameters = true
   }
 
   /// Features in.
@@ -85,6 +90,7 @@ public struct Dense: Layer {
   }
 
   public mutating func initializeParameters(using generator: inout RandomGenerator) {
+    guard !keepsGivenParameters else { return }
     weight = weightInitializer.makeTensor(
       shape: weight.shape, fanIn: inputSize, fanOut: outputSize, generator: &generator)
     bias = biasInitializer.makeTensor(shape: bias.shape, fanIn: inputSize, fanOut: outputSize, generator: &generator)

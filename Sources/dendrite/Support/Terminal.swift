@@ -2,8 +2,8 @@ import Foundation
 
 /// Output helpers: plain text to stdout, errors to stderr, and aligned tables.
 enum Terminal {
-  static func printError(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
+  static func printError(_ line: String, newline: Bool = true) {
+    FileHandle.standardError.write(Data((line + (newline ? "\n" : "")).utf8))
   }
 
   /// Rows of cells as left-aligned columns separated by two spaces, with a rule under the

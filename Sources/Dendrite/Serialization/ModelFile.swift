@@ -1,0 +1,345 @@
+import Foundation
+
+/// A trained model as a file: the network, the loss it was trained with, its classes and
+/// its input preprocessing, everything `dendrite predict` needs to rebuild it.
+///
+/// The file is safetensors that PyTorch can read (DESIGN.md, "Model files"):
+///
+///     tensors       only the trainable parameters, F32, PyTorch names: 0.weight [out, in], 0.bias, 2.weight, …
+///     __metadata__  dendrite.format_version  "1"
+///                   dendrite.architecture    {"layers": [{"type": "dense", "in": 64, "out": 32},
+///                                              {"type": "activation", "name": "relu"}, …],
+///                                             "output_activation": "softmax" | "sigmoid" | "none",
+///                                             "loss": "softmax-cross-entropy", "classes": 10 (null for regression),
+///                                             "task": "classification" | "regression", "outputs": 10}
+///                   dendrite.preprocessing   {"kind": "standardize", "mean": […], "std": […]}
+///                                            | {"kind": "min-max", "min": […], "max": […]} | {"kind": "none"}
+///
+/// so that `model.load_state_dict(safetensors.torch.load_file(path))` works for the
+/// `nn.Sequential` with the same modules. The network ends in logits when the loss applies
+/// the output activation itself (`output_activation`); ``predict(_:)`` applies it.
+///
+/// A **checkpoint**, for resuming training, adds the optimizer's slots as tensors named
+/// `optimizer.<slot>` (`optimizer.0.weight.m`) and the metadata `dendrite.optimizer`
+/// (`{"name", "learning_rate", "step"}`) and `dendrite.training` (free-form JSON: epoch,
+/// seed, options). Those extra tensors make a strict PyTorch `load_state_dict` fail, so
+/// ship models saved without an optimizer: ``Sequential/save(to:loss:classCount:preprocessing:)``
+/// writes none.
+///
+///     try model.save(to: "digits.safetensors", loss: .softmaxCrossEntropy, classCount: 10,
+///                    preprocessing: scaling)
+///     let file = try ModelFile.load(from: "digits.safetensors")
+///     let probabilities = file.predict(rawRows)   // [N, 10], rows sum to 1
+public struct ModelFile: Sendable {
+  /// The network, ending in logits when ``outputActivation`` is not nil.
+  public let model: Sequential
+  /// The loss it was trained with.
+  public let loss: Loss
+  /// The number of classes, or nil for regression.
+  public let classCount: Int?
+  /// How raw feature rows are scaled before the network.
+  public let preprocessing: Preprocessing
+  /// The optimizer's state, in a checkpoint; nil in a plain model file.
+  public let optimizer: OptimizerCheckpoint?
+  /// Free-form resume information (epoch, seed, options), stored as `dendrite.training`.
+  public let training: JSONValue?
+  /// The number of raw features a row needs (the first dense layer's inputs).
+  public let inputSize: Int
+  /// The number of network outputs (the last dense layer's units).
+  public let outputSize: Int
+  /// Whether the network's last module is log-softmax, so that probabilities are its exp.
+  private let outputsLogProbabilities: Bool
+
+  /// Classification or regression, as `dendrite.architecture`'s `task`.
+  ///
+  ///     file.task == .classification   // file.classCount != nil
+  public enum Task: String, Sendable {
+    /// Class probabilities out; `classes` is the class count.
+    case classification
+    /// Values out; `classes` is null.
+    case regression
+  }
+
+  /// `.classification` when there are classes.
+  ///
+  ///     try ModelFile.load(from: "house.safetensors").task   // .regression
+  public var task: Task { classCount == nil ? .regression : .classification }
+
+  /// The activation ``predict(_:)`` applies after the network because the loss applied it
+  /// internally: softmax for softmax cross-entropy, sigmoid for sigmoid cross-entropy,
+  /// nil otherwise (the file's `output_activation`, `"none"` for nil).
+  ///
+  ///     try ModelFile(model: model, loss: .softmaxCrossEntropy, classCount: 10).outputActivation   // .softmax
+  public var outputActivation: Activation? { loss.impliedOutputActivation }
+
+  /// Checks that the parts fit together and makes the file's contents.
+  ///
+  ///     let file = try ModelFile(model: model, loss: .softmaxCrossEntropy, classCount: 10)
+  ///
+  /// - Throws: ``ModelFileError`` when the model has layers a model file cannot describe
+  ///   (a nested `Sequential`, a custom layer), when its outputs do not fit `classCount`
+  ///   (C outputs, or 1 for two classes), when a regression (`classCount` nil) uses a loss
+  ///   for classes, when `preprocessing` was fitted on another number of features or has a
+  ///   non-finite or zero scale, or when an optimizer slot names no parameter or has
+  ///   another shape.
+  public init(
+    model: Sequential, loss: Loss, classCount: Int?, preprocessing: Preprocessing = .none,
+    optimizer: OptimizerCheckpoint? = nil, training: JSONValue? = nil
+  ) throws(ModelFileError) {
+    let layers = try Format.parseLayers(.array(model.architecture)) { problem in
+      ModelFileError(
+        .inconsistent(
+          "cannot describe the model: \(problem) "
+            + "(model files store Dense, activation and Dropout layers in one flat Sequential)"
+        ))
+    }
+    let expected = Format.expectedParameters(layers)
+    let shapes = model.parameterValues.map(\.shape)
+    guard expected.map({ $0.name }) == model.parameterNames, expected.map({ $0.shape }) == shapes else {
+      throw ModelFileError(
+        .inconsistent(
+          "the model's parameters \(model.parameterNames) with shapes \(shapes) do not follow its layers "
+            + "(a nested Sequential? model files store flat ones)"
+        ))
+    }
+    guard let first = layers.denseSizes.first, let last = layers.denseSizes.last else {
+      throw ModelFileError(.inconsistent("the model has no dense layer"))
+    }
+    (self.inputSize, self.outputSize) = (first.in, last.out)
+    if let classCount {
+      guard classCount >= 2, outputSize == classCount || (outputSize == 1 && classCount == 2) else {
+        throw ModelFileError(
+          .inconsistent(
+            "the model has \(outputSize) outputs but there are \(classCount) classes "
+              + "(expected \(classCount) outputs, or 1 for two classes)"
+          ))
+      }
+    } else if !loss.isRegressionCapable {
+      throw ModelFileError(
+        .inconsistent(
+          "loss \(loss.name) is for classes but no class count was given (regression uses mse, mae or huber)"))
+    }
+    try Format.checkPreprocessing(preprocessing, featureCount: inputSize)
+    if let optimizer { try Format.checkOptimizer(optimizer, parameters: expected) }
+    self.model = model
+    self.loss = loss
+    self.classCount = classCount
+    self.preprocessing = preprocessing
+    self.optimizer = optimizer
+    self.training = training
+    let finalModule = layers.last { if case .dropout = $0 { false } else { true } }
+    self.outputsLogProbabilities = finalModule == Format.LayerSpec.activation(.logSoftmax)
+  }
+
+  /// What `dendrite predict` prints: the raw rows scaled by ``preprocessing``, through the
+  /// network, then ``outputActivation`` (softmax or sigmoid), or exp after a log-softmax
+  /// output; probabilities for classifiers, values for regressors.
+  ///
+  ///     let file = try ModelFile.load(from: "iris.safetensors")
+  ///     file.predict(Tensor([[5.1, 3.5, 1.4, 0.2]]))   // [[0.97, 0.02, 0.01]]
+  ///
+  /// - Precondition: `rawFeatures` is `[N, inputSize]`; check ``inputSize`` against user data first.
+  public func predict(_ rawFeatures: Tensor) -> Tensor {
+    precondition(
+      rawFeatures.rank == 2 && rawFeatures.shape[1] == inputSize,
+      "the model takes rows of \(inputSize) features, got shape \(rawFeatures.shape)")
+    let outputs = model(preprocessing.apply(rawFeatures))
+    if let outputActivation { return outputActivation.apply(outputs) }
+    return outputsLogProbabilities ? exp(outputs) : outputs
+  }
+
+  /// Writes the file atomically (a temporary file beside it, fsync, rename).
+  ///
+  ///     try ModelFile(model: model, loss: .meanSquaredError, classCount: nil).save(to: "house.safetensors")
+  ///
+  /// - Throws: ``ModelFileError`` naming `path`: a missing folder, a permission, a full disk.
+  public func save(to path: String) throws(ModelFileError) {
+    do {
+      try AtomicFile.write(safetensors().encoded(), to: path)
+    } catch {
+      throw ModelFileError(.cannotWrite(error.reason), file: path)
+    }
+  }
+
+  /// Reads and rebuilds a model file.
+  ///
+  ///     let file = try ModelFile.load(from: "digits.safetensors")
+  ///     file.model.parameterNames   // ["0.weight", "0.bias", "2.weight", "2.bias"]
+  ///
+  /// - Throws: ``ModelFileError`` naming `path`; see ``init(safetensors:)``.
+  public static func load(from path: String) throws(ModelFileError) -> ModelFile {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      throw ModelFileError(.cannotRead("no such file (check the path)"), file: path)
+    }
+    guard !isDirectory.boolValue else { throw ModelFileError(.cannotRead("is a folder, not a model file"), file: path) }
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw ModelFileError(.cannotRead("cannot be read (permission denied?)"), file: path)
+    }
+    do {
+      return try ModelFile(safetensors: SafetensorsFile(bytes: [UInt8](data)))
+    } catch {
+      throw error.inFile(path)
+    }
+  }
+
+  /// The file's tensors and metadata: parameters in model order, then a checkpoint's
+  /// `optimizer.*` slots sorted by name.
+  ///
+  ///     let bytes = try ModelFile(model: model, loss: .meanSquaredError, classCount: nil).safetensors().encoded()
+  public func safetensors() -> SafetensorsFile {
+    var file = SafetensorsFile(tensors: Array(zip(model.parameterNames, model.parameterValues)))
+    let architecture: JSONValue = [
+      "layers": .array(model.architecture),
+      "output_activation": .string(outputActivation?.name ?? "none"),
+      "loss": .string(loss.name),
+      "classes": classCount.map { .number(Double($0)) } ?? .null,
+      "task": .string(task.rawValue),
+      "outputs": .number(Double(outputSize)),
+    ]
+    file.metadata = [
+      Format.Key.formatVersion: "1",
+      Format.Key.architecture: JSONText.encode(architecture),
+      Format.Key.preprocessing: JSONText.encode(Format.preprocessingJSON(preprocessing)),
+    ]
+    if let optimizer {
+      file.metadata[Format.Key.optimizer] = JSONText.encode([
+        "name": .string(optimizer.name), "learning_rate": .float(optimizer.learningRate),
+        "step": .number(Double(optimizer.state.step)),
+      ])
+      for slot in optimizer.state.slots.keys.sorted() {
+        file[Format.optimizerPrefix + slot] = optimizer.state.slots[slot]
+      }
+    }
+    if let training { file.metadata[Format.Key.training] = JSONText.encode(training) }
+    return file
+  }
+
+  /// Rebuilds a model file from safetensors alone: dense layers with the activation entry
+  /// that follows them, dropout, standalone activations, the loss, classes, preprocessing
+  /// and a checkpoint's optimizer state.
+  ///
+  ///     let file = try ModelFile(safetensors: SafetensorsFile(bytes: bytes))
+  ///
+  /// - Throws: ``ModelFileError``: no `dendrite.architecture` (a PyTorch-written file),
+  ///   another format version, malformed metadata, or a tensor that is missing, extra or
+  ///   of the wrong shape (named).
+  public init(safetensors file: SafetensorsFile) throws(ModelFileError) {
+    let metadata = file.metadata
+    guard let architectureText = metadata[Format.Key.architecture] else { throw ModelFileError(.notADendriteModel) }
+    guard let version = metadata[Format.Key.formatVersion] else {
+      throw ModelFileError(.invalidMetadata(key: Format.Key.formatVersion, problem: "missing"))
+    }
+    guard version == "1" else { throw ModelFileError(.unsupportedFormatVersion(version)) }
+
+    let architecture = try Format.parseJSONObject(architectureText, key: Format.Key.architecture)
+    func invalid(_ problem: String) -> ModelFileError {
+      ModelFileError(.invalidMetadata(key: Format.Key.architecture, problem: problem))
+    }
+    guard let layersValue = architecture["layers"] else { throw invalid("no \"layers\"") }
+    let layers = try Format.parseLayers(layersValue, fail: invalid)
+    guard case .string(let lossName) = architecture["loss"] else { throw invalid("no \"loss\" name") }
+    guard let loss = Loss(name: lossName) else {
+      throw invalid("unknown loss \"\(lossName)\" (known: \(Loss.allCases.map(\.name).joined(separator: ", ")))")
+    }
+    var classCount: Int?
+    switch architecture["classes"] {
+    case nil, .null?: classCount = nil
+    case let value?:
+      guard let count = Format.positiveInteger(value) else {
+        throw invalid("\"classes\" is not a positive integer or null")
+      }
+      classCount = count
+    }
+    if let taskValue = architecture["task"] {
+      let expected = classCount == nil ? Task.regression : .classification
+      guard taskValue == .string(expected.rawValue) else {
+        throw invalid("\"task\" is \(JSONText.encode(taskValue)) but \"classes\" says \(expected.rawValue)")
+      }
+    }
+    if let outputActivation = architecture["output_activation"] {
+      let expected = loss.impliedOutputActivation?.name ?? "none"
+      guard outputActivation == .string(expected) else {
+        throw invalid(
+          "\"output_activation\" is \(JSONText.encode(outputActivation)) but loss \(loss.name) implies \"\(expected)\"")
+      }
+    }
+    if let outputs = architecture["outputs"], let last = layers.denseSizes.last, outputs != .number(Double(last.out)) {
+      throw invalid("\"outputs\" is \(JSONText.encode(outputs)) but the last dense layer has \(last.out) units")
+    }
+
+    var model: [any Layer] = []
+    var used: Set<String> = []
+    var index = 0
+    while index < layers.count {
+      switch layers[index] {
+      case .dense(let inputs, let outputs):
+        let layer = "layer \(index) (dense \(inputs) → \(outputs))"
+        let weight = try Format.parameter(file, "\(index).weight", shape: [outputs, inputs], layer: layer)
+        let bias = try Format.parameter(file, "\(index).bias", shape: [outputs], layer: layer)
+        used.formUnion(["\(index).weight", "\(index).bias"])
+        if index + 1 < layers.count, case .activation(let activation) = layers[index + 1] {
+          model.append(Dense(weight: weight, bias: bias, activation: activation))
+          index += 1
+        } else {
+          model.append(Dense(weight: weight, bias: bias))
+        }
+      case .activation(let activation): model.append(ActivationLayer(activation))
+      case .dropout(let rate): model.append(Dropout(rate: rate))
+      }
+      index += 1
+    }
+
+    var slots: [String: Tensor] = [:]
+    for (name, tensor) in file.tensors where !used.contains(name) {
+      guard name.hasPrefix(Format.optimizerPrefix) else { throw ModelFileError(.unexpectedTensor(name)) }
+      slots[String(name.dropFirst(Format.optimizerPrefix.count))] = tensor
+    }
+    var optimizer: OptimizerCheckpoint?
+    if let text = metadata[Format.Key.optimizer] {
+      optimizer = try Format.parseOptimizer(text, slots: slots)
+    } else if let slot = slots.keys.min() {
+      throw ModelFileError(
+        .invalidMetadata(
+          key: Format.Key.optimizer,
+          problem: "missing, but the file has optimizer tensors such as \"\(Format.optimizerPrefix + slot)\""))
+    }
+    let training = try metadata[Format.Key.training].map { text throws(ModelFileError) in
+      try Format.parseJSON(text, key: Format.Key.training)
+    }
+    let preprocessing = try metadata[Format.Key.preprocessing].map { text throws(ModelFileError) in
+      try Format.parsePreprocessing(Format.parseJSONObject(text, key: Format.Key.preprocessing))
+    }
+    try self.init(
+      model: Sequential(layers: model), loss: loss, classCount: classCount, preprocessing: preprocessing ?? .none,
+      optimizer: optimizer, training: training)
+  }
+}
+
+private typealias Format = ModelFileFormat
+
+extension Sequential {
+  /// Saves the model for `dendrite predict` and PyTorch: its parameters, architecture,
+  /// loss, classes and preprocessing, atomically. No optimizer state is written, so the
+  /// file loads into the equivalent `nn.Sequential` with a strict `load_state_dict`.
+  ///
+  ///     try model.save(to: "digits.safetensors", loss: .softmaxCrossEntropy, classCount: 10,
+  ///                    preprocessing: .fitStandardization(train.features))
+  ///
+  /// - Parameters:
+  ///   - path: the file to write (its folder must exist).
+  ///   - loss: the loss the model was trained with; it decides the output activation.
+  ///   - classCount: the number of classes, or nil for regression.
+  ///   - preprocessing: the scaling fitted on the training features.
+  /// - Throws: ``ModelFileError`` naming `path`; see
+  ///   ``ModelFile/init(model:loss:classCount:preprocessing:optimizer:training:)``.
+  public func save(
+    to path: String, loss: Loss, classCount: Int?, preprocessing: Preprocessing = .none
+  ) throws(ModelFileError) {
+    do {
+      try ModelFile(model: self, loss: loss, classCount: classCount, preprocessing: preprocessing).save(to: path)
+    } catch {
+      throw error.file == nil ? error.inFile(path) : error
+    }
+  }
+}

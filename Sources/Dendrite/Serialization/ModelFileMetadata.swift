@@ -1,0 +1,236 @@
+import Foundation
+
+// The parts of a model file's metadata and checkpoint, and the checks that keep a file
+// loadable: what ModelFile.swift reads and writes.
+
+extension ModelFile {
+  /// An optimizer's state in a checkpoint.
+  ///
+  ///     let checkpoint = ModelFile.OptimizerCheckpoint(optimizer)
+  ///     var resumed = checkpoint.makeOptimizer()   // same name, learning rate and state
+  public struct OptimizerCheckpoint: Sendable, Equatable {
+    /// The command-line name, as ``makeOptimizer(name:learningRate:)`` takes it.
+    public var name: String
+    /// The learning rate when the checkpoint was taken.
+    public var learningRate: Float
+    /// The step count and slots.
+    public var state: OptimizerState
+
+    /// Creates a checkpoint from its parts.
+    ///
+    ///     ModelFile.OptimizerCheckpoint(name: "adam", learningRate: 1e-3, state: OptimizerState(step: 10))
+    public init(name: String, learningRate: Float, state: OptimizerState) {
+      self.name = name
+      self.learningRate = learningRate
+      self.state = state
+    }
+
+    /// The checkpoint of `optimizer`.
+    ///
+    ///     ModelFile.OptimizerCheckpoint(Adam(learningRate: 1e-3)).name   // "adam"
+    public init(_ optimizer: some Optimizer) {
+      self.init(name: optimizer.name, learningRate: optimizer.learningRate, state: optimizer.state)
+    }
+
+    /// The optimizer of that name with the saved learning rate and state, other
+    /// hyperparameters at their defaults; nil for a name ``makeOptimizer(name:learningRate:)``
+    /// does not know.
+    ///
+    ///     var optimizer = file.optimizer?.makeOptimizer()
+    public func makeOptimizer() -> (any Optimizer)? {
+      guard var optimizer = Dendrite.makeOptimizer(name: name, learningRate: learningRate) else { return nil }
+      optimizer.state = state
+      return optimizer
+    }
+  }
+}
+
+/// The metadata keys, layer descriptions and checks of a model file.
+enum ModelFileFormat {
+  enum Key {
+    static let formatVersion = "dendrite.format_version"
+    static let architecture = "dendrite.architecture"
+    static let preprocessing = "dendrite.preprocessing"
+    static let optimizer = "dendrite.optimizer"
+    static let training = "dendrite.training"
+  }
+
+  /// The prefix of a checkpoint's optimizer-slot tensors.
+  static let optimizerPrefix = "optimizer."
+
+  /// One module of `dendrite.architecture.layers`.
+  enum LayerSpec: Equatable {
+    case dense(in: Int, out: Int)
+    case activation(Activation)
+    case dropout(Float)
+  }
+
+  /// The modules of an architecture's `layers`, checked: known types, valid sizes and
+  /// rates, and dense layers whose widths chain.
+  static func parseLayers(
+    _ value: JSONValue, fail: (String) -> ModelFileError
+  ) throws(ModelFileError) -> [LayerSpec] {
+    guard case .array(let entries) = value else { throw fail("\"layers\" is not an array") }
+    var layers: [LayerSpec] = []
+    var width: Int?
+    for (index, entry) in entries.enumerated() {
+      guard case .string(let type) = entry["type"] else { throw fail("layer \(index) has no \"type\"") }
+      switch type {
+      case "dense":
+        guard let inputs = entry["in"].flatMap(positiveInteger), let outputs = entry["out"].flatMap(positiveInteger)
+        else {
+          throw fail("dense layer \(index) needs positive integers \"in\" and \"out\"")
+        }
+        if let width, width != inputs {
+          throw fail("dense layer \(index) takes \(inputs) inputs but the layer before has \(width) units")
+        }
+        width = outputs
+        layers.append(.dense(in: inputs, out: outputs))
+      case "activation":
+        guard case .string(let name) = entry["name"], let activation = Activation(name: name), activation != .linear
+        else {
+          let known = Activation.allCases.filter { $0 != .linear }.map(\.name).joined(separator: ", ")
+          throw fail(
+            "activation layer \(index) has unknown name \(JSONText.encode(entry["name"] ?? .null)) (known: \(known))")
+        }
+        layers.append(.activation(activation))
+      case "dropout":
+        guard case .number(let rate)? = entry["rate"], rate >= 0, Float(rate) < 1 else {
+          throw fail("dropout layer \(index) needs a \"rate\" in [0, 1)")
+        }
+        layers.append(.dropout(Float(rate)))
+      default:
+        throw fail("layer \(index) has unknown type \"\(type)\"")
+      }
+    }
+    return layers
+  }
+
+  /// The parameter names and shapes the layers imply, in order.
+  static func expectedParameters(_ layers: [LayerSpec]) -> [(name: String, shape: [Int])] {
+    layers.enumerated().flatMap { index, layer -> [(name: String, shape: [Int])] in
+      guard case .dense(let inputs, let outputs) = layer else { return [] }
+      return [("\(index).weight", [outputs, inputs]), ("\(index).bias", [outputs])]
+    }
+  }
+
+  static func parameter(
+    _ file: SafetensorsFile, _ name: String, shape: [Int], layer: String
+  ) throws(ModelFileError) -> Tensor {
+    guard let tensor = file[name] else { throw ModelFileError(.missingTensor(name, layer: layer)) }
+    guard tensor.shape == shape else {
+      throw ModelFileError(.wrongTensorShape(name, shape: tensor.shape, expected: shape, layer: layer))
+    }
+    return tensor
+  }
+
+  static func checkOptimizer(
+    _ optimizer: ModelFile.OptimizerCheckpoint, parameters: [(name: String, shape: [Int])]
+  ) throws(ModelFileError) {
+    guard optimizer.learningRate.isFinite, optimizer.state.step >= 0 else {
+      throw ModelFileError(
+        .inconsistent(
+          "the optimizer's learning rate \(optimizer.learningRate) or step \(optimizer.state.step) is invalid"))
+    }
+    for (slot, tensor) in optimizer.state.slots.sorted(by: { $0.key < $1.key }) {
+      let name = optimizerPrefix + slot
+      guard let owner = parameters.first(where: { slot.hasPrefix($0.name + ".") }) else {
+        throw ModelFileError(.unexpectedTensor(name))
+      }
+      guard tensor.shape == owner.shape else {
+        throw ModelFileError(
+          .wrongTensorShape(name, shape: tensor.shape, expected: owner.shape, layer: "parameter \(owner.name)"))
+      }
+    }
+  }
+
+  static func checkPreprocessing(_ preprocessing: Preprocessing, featureCount: Int) throws(ModelFileError) {
+    let (kind, first, second): (String, [Float], [Float])
+    switch preprocessing {
+    case .none: return
+    case .standardize(let mean, let deviation): (kind, first, second) = ("standardization", mean, deviation)
+    case .minMax(let minimum, let maximum): (kind, first, second) = ("min-max scaling", minimum, maximum)
+    }
+    guard first.count == featureCount, second.count == featureCount else {
+      throw ModelFileError(
+        .inconsistent(
+          "the \(kind) has \(first.count) and \(second.count) values but the model takes \(featureCount) features"))
+    }
+    guard (first + second).allSatisfy(\.isFinite) else {
+      throw ModelFileError(.inconsistent("the \(kind) has non-finite values"))
+    }
+    if case .standardize = preprocessing, second.contains(0) {
+      throw ModelFileError(
+        .inconsistent("the standardization has a standard deviation of 0 (use 1 for a constant feature)"))
+    }
+  }
+
+  static func preprocessingJSON(_ preprocessing: Preprocessing) -> JSONValue {
+    switch preprocessing {
+    case .none: ["kind": "none"]
+    case .standardize(let mean, let deviation):
+      ["kind": "standardize", "mean": .floats(mean), "std": .floats(deviation)]
+    case .minMax(let minimum, let maximum): ["kind": "min-max", "min": .floats(minimum), "max": .floats(maximum)]
+    }
+  }
+
+  static func parsePreprocessing(_ value: JSONValue) throws(ModelFileError) -> Preprocessing {
+    func floats(_ field: String) throws(ModelFileError) -> [Float] {
+      guard let numbers = value[field]?.numbers else {
+        throw ModelFileError(
+          .invalidMetadata(key: Key.preprocessing, problem: "\"\(field)\" is not an array of numbers"))
+      }
+      return numbers.map { Float($0) }
+    }
+    switch value["kind"] {
+    case .string("none"): return .none
+    case .string("standardize"): return .standardize(mean: try floats("mean"), standardDeviation: try floats("std"))
+    case .string("min-max"): return .minMax(minimum: try floats("min"), maximum: try floats("max"))
+    default:
+      throw ModelFileError(
+        .invalidMetadata(
+          key: Key.preprocessing, problem: "\"kind\" is not \"standardize\", \"min-max\" or \"none\""))
+    }
+  }
+
+  static func parseOptimizer(_ text: String, slots: [String: Tensor]) throws(ModelFileError)
+    -> ModelFile.OptimizerCheckpoint
+  {
+    let value = try parseJSONObject(text, key: Key.optimizer)
+    guard case .string(let name) = value["name"], case .number(let rate) = value["learning_rate"],
+      let step = value["step"].flatMap({ JSONText.nonNegativeIntegers([$0])?.first })
+    else {
+      throw ModelFileError(
+        .invalidMetadata(
+          key: Key.optimizer, problem: "needs \"name\", \"learning_rate\" and a non-negative integer \"step\""))
+    }
+    return ModelFile.OptimizerCheckpoint(
+      name: name, learningRate: Float(rate), state: OptimizerState(step: step, slots: slots))
+  }
+
+  static func parseJSON(_ text: String, key: String) throws(ModelFileError) -> JSONValue {
+    do {
+      return try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+    } catch {
+      throw ModelFileError(.invalidMetadata(key: key, problem: "not valid JSON"))
+    }
+  }
+
+  static func parseJSONObject(_ text: String, key: String) throws(ModelFileError) -> JSONValue {
+    let value = try parseJSON(text, key: key)
+    guard case .object = value else { throw ModelFileError(.invalidMetadata(key: key, problem: "not a JSON object")) }
+    return value
+  }
+
+  static func positiveInteger(_ value: JSONValue) -> Int? {
+    guard let integer = JSONText.nonNegativeIntegers([value])?.first, integer > 0 else { return nil }
+    return integer
+  }
+}
+
+extension [ModelFileFormat.LayerSpec] {
+  /// The (in, out) sizes of the dense layers, in order.
+  var denseSizes: [(in: Int, out: Int)] {
+    compactMap { if case .dense(let inputs, let outputs) = $0 { (inputs, outputs) } else { nil } }
+  }
+}

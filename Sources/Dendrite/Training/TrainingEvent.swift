@@ -1,0 +1,107 @@
+/// What `fit` reports to its callbacks while it runs.
+public enum TrainingEvent: Sendable {
+  /// An epoch (0-based) is about to start.
+  case epochStarted(epoch: Int, totalEpochs: Int)
+  /// A training step finished with this batch loss.
+  case batchFinished(epoch: Int, step: Int, stepsPerEpoch: Int, loss: Float)
+  /// An epoch finished; `metrics` are its History entry.
+  case epochFinished(epoch: Int, totalEpochs: Int, metrics: [String: Float])
+  /// Training finished (all epochs, or stopped early).
+  case trainingFinished(epochsRun: Int)
+}
+
+/// Whether `fit` should go on after an event.
+public enum TrainingDecision: Sendable {
+  case proceed
+  case stop
+}
+
+/// The training state a callback may look at or change.
+public struct TrainingState: Sendable {
+  /// The model being trained; a callback may replace its parameters (early stopping
+  /// restoring the best weights).
+  public var model: Sequential
+  /// The optimizer's state, its name and current learning rate (checkpoints save them).
+  public var optimizerState: OptimizerState
+  public var optimizerName: String
+  public var learningRate: Float
+  /// The figures so far.
+  public var history: History
+}
+
+/// Receives `fit`'s events; a class, so that it can keep state across them.
+///
+///     final class PrintLoss: TrainingCallback {
+///       func handle(_ event: TrainingEvent, state: inout TrainingState) throws -> TrainingDecision {
+///         if case .epochFinished(let epoch, _, let metrics) = event { print(epoch, metrics["loss"] ?? 0) }
+///         return .proceed
+///       }
+///     }
+public protocol TrainingCallback: AnyObject {
+  /// Handles one event. Throwing stops training with that error.
+  func handle(_ event: TrainingEvent, state: inout TrainingState) throws -> TrainingDecision
+}
+
+/// Passes every event to a closure: how the command line draws its progress bar.
+public final class ProgressCallback: TrainingCallback {
+  private let report: (TrainingEvent) -> Void
+
+  /// Creates the callback.
+  public init(_ report: @escaping (TrainingEvent) -> Void) { self.report = report }
+
+  public func handle(_ event: TrainingEvent, state: inout TrainingState) -> TrainingDecision {
+    report(event)
+    return .proceed
+  }
+}
+
+/// Stops training when a monitored figure has not improved for `patience` epochs, and
+/// optionally puts back the parameters of the best epoch, as Keras's `EarlyStopping`.
+///
+///     let stopper = EarlyStopping(monitor: "val_loss", patience: 5, restoreBestWeights: true)
+public final class EarlyStopping: TrainingCallback {
+  /// The History key watched (`val_loss` by default; `accuracy`-like keys are maximised).
+  public let monitor: String
+  /// Epochs without improvement tolerated.
+  public let patience: Int
+  /// Whether to restore the best epoch's parameters when training ends.
+  public let restoreBestWeights: Bool
+  /// The smallest change that counts as an improvement.
+  public let minimumDelta: Float
+
+  /// The best value seen and its epoch.
+  public private(set) var best: (value: Float, epoch: Int)?
+  private var bestParameters: [Tensor]?
+  private var wait = 0
+
+  /// Creates the callback.
+  public init(monitor: String = "val_loss", patience: Int = 5, minimumDelta: Float = 0, restoreBestWeights: Bool = true) {
+    self.monitor = monitor
+    self.patience = patience
+    self.minimumDelta = minimumDelta
+    self.restoreBestWeights = restoreBestWeights
+  }
+
+  private var maximizes: Bool { monitor.contains("accuracy") }
+
+  public func handle(_ event: TrainingEvent, state: inout TrainingState) -> TrainingDecision {
+    switch event {
+    case .epochFinished(let epoch, _, let metrics):
+      guard let value = metrics[monitor], value.isFinite else { return .proceed }
+      let improved = best.map { maximizes ? value > $0.value + minimumDelta : value < $0.value - minimumDelta } ?? true
+      if improved {
+        best = (value, epoch)
+        wait = 0
+        if restoreBestWeights { bestParameters = state.model.parameterValues }
+        return .proceed
+      }
+      wait += 1
+      return wait >= patience ? .stop : .proceed
+    case .trainingFinished:
+      if restoreBestWeights, let bestParameters { state.model.parameterValues = bestParameters }
+      return .proceed
+    default:
+      return .proceed
+    }
+  }
+}

@@ -1,0 +1,102 @@
+/// A CSV file's cells, every one validated as a finite 32-bit number, split into feature
+/// columns and an optional label column.
+///
+/// Row 1 is a header when any of its cells is text that is not a number (an empty cell
+/// alone does not make a header: it is a missing value).
+struct CSVTable {
+  /// The header row, when the file has one.
+  var header: [String]?
+  /// The header without the label column.
+  var featureNames: [String]?
+  /// The number of columns in every row.
+  var width: Int
+  /// The features, row-major, `rowCount × featureCount`.
+  var features: [Float] = []
+  /// The label column's values, texts and lines; empty when there is no label column.
+  var labels: [Double] = []
+  var labelTexts: [String] = []
+  var labelLines: [Int] = []
+  /// The label column's position, from 0.
+  var labelIndex: Int?
+
+  /// The number of data rows.
+  var rowCount: Int { labelIndex == nil ? features.count / Swift.max(width, 1) : labels.count }
+  /// The number of feature columns.
+  var featureCount: Int { labelIndex == nil ? width : width - 1 }
+
+  /// Parses and validates `bytes`; `labelColumn` nil means every column is a feature.
+  static func read(bytes: [UInt8], file: String, labelColumn: LabelColumn?) throws(DataError) -> CSVTable {
+    var parser = CSVParser(bytes: bytes, file: file)
+    guard let first = try parser.next() else { throw DataError.emptyFile(file: file) }
+    let isHeader = first.fields.contains { text in
+      let trimmed = text.trimmingSpaces
+      return !trimmed.isEmpty && Double(trimmed) == nil
+    }
+    var table = CSVTable(header: isHeader ? first.fields : nil, width: first.fields.count)
+    if let labelColumn {
+      let index = try resolve(labelColumn, header: table.header, width: table.width, file: file)
+      guard table.width > 1 else { throw DataError.noFeatureColumns(file: file) }
+      table.labelIndex = index
+      table.featureNames = table.header.map { header in header.indices.filter { $0 != index }.map { header[$0] } }
+    } else {
+      table.featureNames = table.header
+    }
+    if !isHeader { try table.append(first, file: file) }
+    while let record = try parser.next() { try table.append(record, file: file) }
+    guard table.rowCount > 0 else { throw DataError.noDataRows(file: file) }
+    return table
+  }
+
+  private mutating func append(_ record: CSVParser.Record, file: String) throws(DataError) {
+    guard record.fields.count == width else {
+      throw DataError.raggedRow(file: file, line: record.line, expected: width, found: record.fields.count)
+    }
+    for (index, text) in record.fields.enumerated() {
+      let line = record.fieldLines[index]
+      let isLabel = index == labelIndex
+      let value = try Self.number(text, file: file, line: line, column: index + 1, isLabel: isLabel)
+      if isLabel {
+        labels.append(value)
+        labelTexts.append(text)
+        labelLines.append(line)
+      } else {
+        features.append(Float(value))
+      }
+    }
+  }
+
+  /// The cell's value, or the error that says why it has none.
+  private static func number(_ text: String, file: String, line: Int, column: Int, isLabel: Bool) throws(DataError) -> Double {
+    let trimmed = text.trimmingSpaces
+    guard !trimmed.isEmpty else { throw DataError.missingValue(file: file, line: line, column: column) }
+    guard let value = Double(trimmed) else {
+      throw isLabel
+        ? DataError.labelNotANumber(file: file, line: line, column: column, text: text)
+        : DataError.notANumber(file: file, line: line, column: column, text: text)
+    }
+    guard value.isFinite, Float(value).isFinite else {
+      throw DataError.notFinite(file: file, line: line, column: column, text: text)
+    }
+    return value
+  }
+
+  private static func resolve(_ column: LabelColumn, header: [String]?, width: Int, file: String) throws(DataError) -> Int {
+    switch column {
+    case .last: return width - 1
+    case .first: return 0
+    case .index(let index):
+      guard index >= 0, index < width else {
+        throw DataError.missingLabelColumn(file: file, label: "at index \(index) (from 0)", columnCount: width, available: header)
+      }
+      return index
+    case .name(let name):
+      let key = name.trimmingSpaces.lowercased()
+      guard let header,
+        let index = header.firstIndex(of: name) ?? header.firstIndex(where: { $0.trimmingSpaces.lowercased() == key })
+      else {
+        throw DataError.missingLabelColumn(file: file, label: "\"\(name)\"", columnCount: width, available: header)
+      }
+      return index
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Dendrite
+
+/// `dendrite inspect`: shows what a model file holds.
+struct InspectCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "inspect", abstract: "Show a model file's architecture, loss, preprocessing and tensors.")
+
+  @Argument(help: ArgumentHelp("A model file (safetensors).", valueName: "FILE"))
+  var file: String
+
+  @Flag(help: "Print one JSON object on stdout instead of text.")
+  var json = false
+
+  func run() throws {
+    try reportingErrors {
+      let model = try ModelFile.load(from: file)
+      let tensors = zip(model.model.parameterNames, model.model.parameterValues).map { ($0, $1.shape) }
+      let preprocessing: String =
+        switch model.preprocessing {
+        case .none: "none"
+        case .standardize: "standardize"
+        case .minMax: "min-max"
+        }
+      if json {
+        try JSONOutput.print([
+          "architecture": .array(model.model.architecture),
+          "loss": .string(model.loss.name),
+          "task": .string(model.task.rawValue),
+          "classes": model.classCount.map { .number(Double($0)) } ?? .null,
+          "output_activation": .string(model.outputActivation?.name ?? "none"),
+          "preprocessing": .string(preprocessing),
+          "parameters": .number(Double(model.model.parameterCount)),
+          "tensors": .object(Dictionary(uniqueKeysWithValues: tensors.map { ($0.0, JSONValue.array($0.1.map { .number(Double($0)) })) })),
+        ])
+        return
+      }
+      print("\(file)")
+      print("  task: \(model.task.rawValue)\(model.classCount.map { ", \($0) classes" } ?? "")")
+      print("  loss: \(model.loss.name), output activation: \(model.outputActivation?.name ?? "none")")
+      print("  preprocessing: \(preprocessing)")
+      print("  layers:")
+      for entry in model.model.architecture {
+        if case .object(let fields) = entry {
+          let text = fields.keys.sorted().filter { $0 != "type" }.map { key -> String in
+            switch fields[key] {
+            case .number(let n)?: "\(key) \(n.rounded() == n ? String(Int(n)) : String(n))"
+            case .string(let s)?: s
+            default: key
+            }
+          }.joined(separator: ", ")
+          if case .string(let type)? = fields["type"] { print("    \(type) \(text)") }
+        }
+      }
+      print("  tensors (\(model.model.parameterCount) parameters):")
+      for (name, shape) in tensors { print("    \(name) \(shape)") }
+    }
+  }
+}

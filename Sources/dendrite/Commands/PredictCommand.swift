@@ -1,0 +1,56 @@
+import ArgumentParser
+import Dendrite
+import DendriteData
+
+/// `dendrite predict`: runs a saved model on raw feature rows.
+struct PredictCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "predict",
+    abstract: "Run a saved model on raw feature rows from a CSV file.",
+    discussion: """
+      The file holds feature columns only (a header row is detected and skipped). The \
+      model file's preprocessing is applied first. Classifiers print class probabilities \
+      and the predicted class; regressors print values.
+      """)
+
+  @Option(help: ArgumentHelp("A model file written by `dendrite train --save`.", valueName: "FILE"))
+  var model: String
+
+  @Option(help: ArgumentHelp("A CSV of feature rows.", valueName: "FILE.csv"))
+  var input: String
+
+  @Flag(help: "Print one JSON object on stdout instead of text.")
+  var json = false
+
+  func run() throws {
+    try reportingErrors {
+      let file = try ModelFile.load(from: model)
+      let (features, _) = try CSVLoader.loadFeatures(path: input)
+      guard features.shape[1] == file.inputSize else {
+        throw CommandError(
+          "\(input) has \(features.shape[1]) columns but the model \(model) takes \(file.inputSize) features; give feature columns only, no label")
+      }
+      let outputs = file.predict(features)
+      let rows = (0..<outputs.shape[0]).map { row in
+        Array(outputs.scalars[(row * outputs.shape[1])..<((row + 1) * outputs.shape[1])])
+      }
+      let classes: [Int]? =
+        file.task == .classification
+        ? (outputs.shape[1] == 1 ? outputs.scalars.map { $0 > 0.5 ? 1 : 0 } : outputs.argmax(alongAxis: -1)) : nil
+      if json {
+        var object: [String: JSONValue] = ["outputs": .array(rows.map { .floats($0) })]
+        if let classes { object["classes"] = .array(classes.map { .number(Double($0)) }) }
+        try JSONOutput.print(.object(object))
+        return
+      }
+      for (index, row) in rows.enumerated() {
+        let values = row.map { String(format: "%.4f", $0) }.joined(separator: " ")
+        if let classes {
+          print("row \(index + 1): class \(classes[index])  probabilities \(values)")
+        } else {
+          print("row \(index + 1): \(values)")
+        }
+      }
+    }
+  }
+}

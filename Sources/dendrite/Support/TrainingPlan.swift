@@ -1,0 +1,86 @@
+import Dendrite
+import DendriteData
+
+/// What `dendrite train` will do, worked out from its options and the data: the split, the
+/// preprocessing, the model, the loss and the optimizer.
+struct TrainingPlan {
+  let train: Dataset
+  let test: Dataset
+  let preprocessing: Preprocessing
+  let loss: Loss
+  let model: Sequential
+  let optimizerName: String
+  let learningRate: Float
+  let epochs: Int
+  let batchSize: Int
+  let seed: UInt64
+
+  init(command: TrainCommand) throws {
+    let regressionRequested = command.task == "regression"
+    var data = try DatasetSource.load(command.dataset, regression: regressionRequested)
+    if regressionRequested, let classes = data.classIndices {
+      data = try Dataset(
+        features: data.features, targets: Tensor(shape: [classes.count, 1], scalars: classes.map { Float($0) }),
+        name: data.name, featureNames: data.featureNames)
+    }
+    let isClassification = data.classCount != nil
+    if command.task == "classification" && !isClassification {
+      throw CommandError("--task classification: the labels of \(data.name) are not whole class numbers")
+    }
+    let loss = command.loss.flatMap(Loss.init(name:)) ?? (isClassification ? .softmaxCrossEntropy : .meanSquaredError)
+    if !isClassification && !loss.isRegressionCapable {
+      throw CommandError("--loss \(loss.name) needs class labels, but \(data.name) is a regression data set; use mse, mae or huber")
+    }
+    let (rawTrain, rawTest) = data.split(testFraction: 0.2, seed: command.seed)
+    let preprocessing = Preprocessing.fitStandardization(rawTrain.features)
+    train = rawTrain.replacingFeatures(preprocessing.apply(rawTrain.features))
+    test = rawTest.replacingFeatures(preprocessing.apply(rawTest.features))
+    self.preprocessing = preprocessing
+    self.loss = loss
+
+    let outputs: Int
+    if let classes = data.classCount {
+      let single = classes == 2 && (loss == .sigmoidCrossEntropy || loss == .binaryCrossEntropy)
+      if (loss == .sigmoidCrossEntropy || loss == .binaryCrossEntropy) && classes != 2 {
+        throw CommandError("--loss \(loss.name) needs two classes, but \(data.name) has \(classes); use softmax-cross-entropy")
+      }
+      outputs = single ? 1 : classes
+    } else {
+      outputs = data.targets?.shape[1] ?? 1
+    }
+    let outputActivation = command.outputActivation.flatMap(Activation.init(name:)) ?? loss.outputLayerActivation
+    let hidden = try LayerSizes.parse(command.layers)
+    model = .multilayerPerceptron(
+      inputSize: data.featureCount, hiddenSizes: hidden, activation: Activation(name: command.activation) ?? .relu,
+      outputSize: outputs, outputActivation: outputActivation, seed: command.seed)
+    optimizerName = command.optimizer
+    learningRate = command.learningRate ?? (["adam", "adamw", "rmsprop"].contains(command.optimizer) ? 1e-3 : 1e-2)
+    epochs = command.epochs
+    batchSize = command.batchSize
+    seed = command.seed
+  }
+
+  func describeModel() -> String {
+    let dense = model.layers.compactMap { $0 as? Dense }
+    let sizes = ([dense.first?.inputSize ?? 0] + dense.map(\.outputSize)).map(String.init).joined(separator: "-")
+    return "\(sizes) MLP, \(loss.name), \(optimizerName) (learning rate \(learningRate)), \(model.parameterCount) parameters"
+  }
+
+  func train(progress: ProgressBar) throws -> TrainingOutcome {
+    guard var optimizer = makeOptimizer(name: optimizerName, learningRate: learningRate) else {
+      throw CommandError("--optimizer \(optimizerName): unknown")
+    }
+    var model = model
+    let history = try model.fit(
+      train, loss: loss, optimizer: &optimizer, epochs: epochs, batchSize: batchSize, validation: test,
+      seed: seed, callbacks: [progress.callback])
+    return TrainingOutcome(model: model, history: history, testScores: model.evaluate(test, loss: loss))
+  }
+}
+
+/// A finished training run.
+struct TrainingOutcome {
+  let model: Sequential
+  let history: History
+  let testScores: [String: Float]
+}

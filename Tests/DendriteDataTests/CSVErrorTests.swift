@@ -1,0 +1,127 @@
+import DendriteData
+import Foundation
+import Testing
+
+@Suite("CSV: broken files fail with a line:column message")
+struct CSVErrorTests {
+  /// The error `text` raises when loaded as `file`, or nil when it loads.
+  private func error(
+    loading text: String, file: String = "data.csv", labelColumn: LabelColumn = .last, task: LearningTask? = nil
+  ) -> DataError? {
+    do {
+      _ = try CSVLoader.load(text: text, fileName: file, labelColumn: labelColumn, task: task)
+      return nil
+    } catch {
+      return error
+    }
+  }
+
+  @Test("a quoted decimal comma is not a number, with the separator hint (STYLE.md's example)")
+  func decimalComma() {
+    let failure = error(loading: "a,b,label\n1,2,0\n3,\"1,5\",1\n", file: "digits.csv")
+    #expect(failure == .notANumber(file: "digits.csv", line: 3, column: 2, text: "1,5"))
+    #expect(failure?.description == "digits.csv line 3, column 2: \"1,5\" is not a number (is the file using ';' as separator?)")
+  }
+
+  @Test("a ';'-separated file leaves one column and says so (fixture)")
+  func semicolonFile() throws {
+    let path = try fixturePath("semicolon.csv")
+    #expect(throws: DataError.noFeatureColumns(file: path)) { try CSVLoader.load(path: path) }
+    #expect(DataError.noFeatureColumns(file: "x.csv").description
+      == "x.csv: the only column is the label; a data set needs at least one feature column (is the file using ';' or tabs as separator? use commas)")
+  }
+
+  @Test("text in a feature cell, with a hint for missing-value markers")
+  func textCell() {
+    #expect(error(loading: "a,label\n1,0\nhello,1\n")?.description == "data.csv line 3, column 1: \"hello\" is not a number")
+    #expect(error(loading: "a,b,label\n1,NA,0\n")?.description
+      == "data.csv line 2, column 2: \"NA\" is not a number (a missing value? fill or drop rows with missing values)")
+  }
+
+  @Test("an empty cell is a missing value; so is an empty label")
+  func missingValues() {
+    #expect(error(loading: "a,b,label\n1,,0\n") == .missingValue(file: "data.csv", line: 2, column: 2))
+    #expect(error(loading: "a,b,label\n1,2,0\n1,2,\n") == .missingValue(file: "data.csv", line: 3, column: 3))
+    #expect(error(loading: "a,label\n  ,1\n")?.description
+      == "data.csv line 2, column 1: the cell is empty; fill or drop rows with missing values")
+  }
+
+  @Test("a row with fewer or more cells than the first is ragged")
+  func raggedRows() {
+    let short = error(loading: "a,b,label\n1,2,0\n1,2\n")
+    #expect(short == .raggedRow(file: "data.csv", line: 3, expected: 3, found: 2))
+    #expect(short?.description == "data.csv line 3: 2 cells, but the first row has 3 (a missing or extra separator?)")
+    #expect(error(loading: "1,2,0\n1,2,0,5\n") == .raggedRow(file: "data.csv", line: 2, expected: 3, found: 4))
+  }
+
+  @Test("NaN, infinity and numbers beyond Float's range are rejected")
+  func nonFinite() {
+    #expect(error(loading: "a,label\nnan,0\n")?.description == "data.csv line 2, column 1: \"nan\" is NaN; clean or drop that row")
+    #expect(error(loading: "a,label\n1,0\n-inf,1\n")?.description == "data.csv line 3, column 1: \"-inf\" is infinite; clean or drop that row")
+    #expect(error(loading: "a,label\n1e39,0\n")?.description
+      == "data.csv line 2, column 1: \"1e39\" is outside the 32-bit float range; clean or drop that row")
+    #expect(error(loading: "a,label\n1,NaN\n") == .notFinite(file: "data.csv", line: 2, column: 2, text: "NaN"))
+  }
+
+  @Test("an empty file, a byte-order mark alone, and a header alone")
+  func emptyFiles() {
+    #expect(error(loading: "") == .emptyFile(file: "data.csv"))
+    #expect(error(loading: "\u{FEFF}\r\n\n") == .emptyFile(file: "data.csv"))
+    #expect(error(loading: "")?.description == "data.csv: the file is empty; expected comma-separated rows of numbers")
+    #expect(error(loading: "a,b,label\n") == .noDataRows(file: "data.csv"))
+  }
+
+  @Test("an unclosed quote and text after a closing quote")
+  func badQuotes() {
+    let unclosed = error(loading: "a,label\n1,0\n2,\"1\n3,1\n")
+    #expect(unclosed == .unterminatedQuote(file: "data.csv", line: 3, column: 2))
+    #expect(unclosed?.description == "data.csv line 3, column 2: the quoted field is never closed; add the closing \"")
+    #expect(error(loading: "a,label\n\"1\"2,0\n") == .malformedQuote(file: "data.csv", line: 2, column: 1))
+  }
+
+  @Test("a label column that is not there: unknown name, index out of range, name without header")
+  func missingLabelColumn() {
+    let byName = error(loading: "a,b\n1,0\n", labelColumn: .name("price"))
+    #expect(byName == .missingLabelColumn(file: "data.csv", label: "\"price\"", columnCount: 2, available: ["a", "b"]))
+    #expect(byName?.description == "data.csv: no label column \"price\" among the 2 columns; the header has \"a\", \"b\"")
+    #expect(error(loading: "a,b\n1,0\n", labelColumn: .index(2))?.description
+      == "data.csv: no label column at index 2 (from 0) among the 2 columns; the header has \"a\", \"b\"")
+    #expect(error(loading: "1,0\n", labelColumn: .name("y"))?.description
+      == "data.csv: no label column \"y\" among the 2 columns (the file has no header row)")
+  }
+
+  @Test("class names in the label column must be encoded as integers")
+  func labelText() {
+    #expect(error(loading: "a,species\n1,setosa\n")?.description
+      == "data.csv line 2, column 2: the label \"setosa\" is not a number (encode class names as 0, 1, …, C−1, or choose another label column)")
+  }
+
+  @Test("classification asked for, but a label is fractional or negative")
+  func labelNotAClass() {
+    let failure = error(loading: "a,y\n1,0\n2,2.5\n", task: .classification)
+    #expect(failure == .labelNotAClass(file: "data.csv", line: 3, column: 2, text: "2.5"))
+    #expect(failure?.description
+      == "data.csv line 3, column 2: the label \"2.5\" is not a class index (an integer ≥ 0); load it as regression for numeric targets")
+    #expect(error(loading: "y,a\n-1,0\n", labelColumn: .first, task: .classification)
+      == .labelNotAClass(file: "data.csv", line: 2, column: 1, text: "-1"))
+  }
+
+  @Test("integer labels that would make over 10 000 classes are refused; regression loads them")
+  func tooManyClasses() throws {
+    let text = "a,price\n1,250000\n2,1\n"
+    #expect(error(loading: text) == .tooManyClasses(file: "data.csv", classCount: 250_001, limit: 10_000))
+    #expect(try CSVLoader.load(text: text, task: .regression).targets?.scalars == [250_000, 1])
+  }
+
+  @Test("a missing file and a directory are reported by path")
+  func files() throws {
+    #expect(throws: DataError.fileNotFound(path: "/no/such/dir/x.csv")) { try CSVLoader.load(path: "/no/such/dir/x.csv") }
+    #expect(DataError.fileNotFound(path: "x.csv").description
+      == "x.csv: no such file; check the path (relative paths start at the current directory)")
+    let directory = try IDXFixtures.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    #expect(throws: DataError.unreadable(path: directory.path, reason: "it is a directory; give a file")) {
+      try CSVLoader.loadFeatures(path: directory.path)
+    }
+  }
+}
