@@ -41,7 +41,6 @@ extension Sequential {
     if let validation { try checkCompatible(with: validation, loss: loss) }
     let metrics = metrics ?? (data.classCount == nil ? [.meanAbsoluteError] : [.accuracy])
     let baseRate = optimizer.learningRate
-    var generator = RandomGenerator(seed: seed &+ UInt64(startEpoch))
     var history = History()
     let stepsPerEpoch = (data.count + batchSize - 1) / batchSize
     var state = TrainingState(
@@ -63,6 +62,9 @@ extension Sequential {
     training: for epoch in startEpoch..<(startEpoch + epochs) {
       optimizer.learningRate = schedule.learningRate(base: baseRate, epoch: epoch)
       if try notify(.epochStarted(epoch: epoch, totalEpochs: startEpoch + epochs)) == .stop { break }
+      // One generator per epoch, derived from the seed and the epoch, so that a run resumed
+      // at epoch e shuffles exactly as the uninterrupted run would have.
+      var generator = RandomGenerator(seed: seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
       let order = Array(0..<data.count).shuffled(using: &generator)
       var context = ForwardContext(isTraining: true, seed: generator.next())
       var totals = MetricTotals()

@@ -52,6 +52,12 @@ struct TrainCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Save the trained model (safetensors).", valueName: "FILE"))
   var save: String?
 
+  @Option(help: ArgumentHelp("Write a checkpoint (model + optimizer state) after each epoch that improves the held-out loss.", valueName: "FILE"))
+  var checkpoint: String?
+
+  @Option(help: ArgumentHelp("Resume from a checkpoint written by --checkpoint; --epochs is the total.", valueName: "FILE"))
+  var resume: String?
+
   @Flag(help: "Print one JSON object on stdout instead of text.")
   var json = false
 
@@ -81,7 +87,8 @@ struct TrainCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      if let save { try checkWritable(save) }
+      if let save { try checkWritable(save, option: "--save") }
+      if let checkpoint { try checkWritable(checkpoint, option: "--checkpoint") }
       let plan = try TrainingPlan(command: self)
       let outcome = try plan.train(progress: ProgressBar(quiet: json))
       if let save {
@@ -128,14 +135,14 @@ struct TrainCommand: ParsableCommand {
 }
 
 /// Fails before training when the folder of `path` does not exist or cannot be written.
-func checkWritable(_ path: String) throws {
+func checkWritable(_ path: String, option: String) throws {
   let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
   var isDirectory: ObjCBool = false
   guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-    throw CommandError("--save \(path): the folder \(directory) does not exist; create it first")
+    throw CommandError("\(option) \(path): the folder \(directory) does not exist; create it first")
   }
   guard FileManager.default.isWritableFile(atPath: directory) else {
-    throw CommandError("--save \(path): the folder \(directory) is not writable")
+    throw CommandError("\(option) \(path): the folder \(directory) is not writable")
   }
 }
 

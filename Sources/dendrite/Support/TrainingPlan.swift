@@ -14,8 +14,14 @@ struct TrainingPlan {
   let epochs: Int
   let batchSize: Int
   let seed: UInt64
+  /// Epochs already done, when resuming from a checkpoint.
+  let startEpoch: Int
+  /// The optimizer restored from a checkpoint.
+  let resumedOptimizer: (any Optimizer)?
+  let checkpointPath: String?
 
   init(command: TrainCommand) throws {
+    let resumed = try command.resume.map { path in try ModelFile.load(from: path) }
     let regressionRequested = command.task == "regression"
     var data = try DatasetSource.load(command.dataset, regression: regressionRequested)
     if regressionRequested, let classes = data.classIndices {
@@ -27,12 +33,20 @@ struct TrainingPlan {
     if command.task == "classification" && !isClassification {
       throw CommandError("--task classification: the labels of \(data.name) are not whole class numbers")
     }
-    let loss = command.loss.flatMap(Loss.init(name:)) ?? (isClassification ? .softmaxCrossEntropy : .meanSquaredError)
+    let loss =
+      resumed?.loss ?? command.loss.flatMap(Loss.init(name:)) ?? (isClassification ? .softmaxCrossEntropy : .meanSquaredError)
     if !isClassification && !loss.isRegressionCapable {
       throw CommandError("--loss \(loss.name) needs class labels, but \(data.name) is a regression data set; use mse, mae or huber")
     }
-    let (rawTrain, rawTest) = data.split(testFraction: 0.2, seed: command.seed)
-    let preprocessing = Preprocessing.fitStandardization(rawTrain.features)
+    let seed = resumed?.training?["seed"].flatMap { value -> UInt64? in
+      if case .number(let n) = value { return UInt64(exactly: n) }
+      return nil
+    } ?? command.seed
+    let (rawTrain, rawTest) = data.split(testFraction: 0.2, seed: seed)
+    let preprocessing = resumed?.preprocessing ?? Preprocessing.fitStandardization(rawTrain.features)
+    if let resumed, resumed.inputSize != data.featureCount {
+      throw CommandError("--resume \(command.resume ?? ""): the checkpoint takes \(resumed.inputSize) features but \(data.name) has \(data.featureCount)")
+    }
     train = rawTrain.replacingFeatures(preprocessing.apply(rawTrain.features))
     test = rawTest.replacingFeatures(preprocessing.apply(rawTest.features))
     self.preprocessing = preprocessing
@@ -50,14 +64,27 @@ struct TrainingPlan {
     }
     let outputActivation = command.outputActivation.flatMap(Activation.init(name:)) ?? loss.outputLayerActivation
     let hidden = try LayerSizes.parse(command.layers)
-    model = .multilayerPerceptron(
-      inputSize: data.featureCount, hiddenSizes: hidden, activation: Activation(name: command.activation) ?? .relu,
-      outputSize: outputs, outputActivation: outputActivation, seed: command.seed)
-    optimizerName = command.optimizer
-    learningRate = command.learningRate ?? (["adam", "adamw", "rmsprop"].contains(command.optimizer) ? 1e-3 : 1e-2)
-    epochs = command.epochs
+    model =
+      resumed?.model
+      ?? .multilayerPerceptron(
+        inputSize: data.featureCount, hiddenSizes: hidden, activation: Activation(name: command.activation) ?? .relu,
+        outputSize: outputs, outputActivation: outputActivation, seed: seed)
+    resumedOptimizer = resumed?.optimizer?.makeOptimizer()
+    optimizerName = resumed?.optimizer?.name ?? command.optimizer
+    learningRate =
+      resumed?.optimizer?.learningRate
+      ?? command.learningRate ?? (["adam", "adamw", "rmsprop"].contains(command.optimizer) ? 1e-3 : 1e-2)
+    startEpoch = resumed?.training?["epoch"].flatMap { value -> Int? in
+      if case .number(let n) = value { return Int(exactly: n) }
+      return nil
+    } ?? 0
+    if resumed != nil && startEpoch >= command.epochs {
+      throw CommandError("--resume: the checkpoint has done \(startEpoch) epochs already; ask for more with --epochs N (N > \(startEpoch))")
+    }
+    epochs = command.epochs - startEpoch
     batchSize = command.batchSize
-    seed = command.seed
+    self.seed = seed
+    checkpointPath = command.checkpoint
   }
 
   func describeModel() -> String {
@@ -67,13 +94,20 @@ struct TrainingPlan {
   }
 
   func train(progress: ProgressBar) throws -> TrainingOutcome {
-    guard var optimizer = makeOptimizer(name: optimizerName, learningRate: learningRate) else {
+    guard var optimizer = resumedOptimizer ?? makeOptimizer(name: optimizerName, learningRate: learningRate) else {
       throw CommandError("--optimizer \(optimizerName): unknown")
+    }
+    var callbacks: [any TrainingCallback] = [progress.callback]
+    if let checkpointPath {
+      callbacks.append(
+        ModelCheckpoint(
+          path: checkpointPath, loss: loss, classCount: train.classCount, preprocessing: preprocessing,
+          training: ["seed": .number(Double(seed)), "dataset": .string(train.name)]))
     }
     var model = model
     let history = try model.fit(
       train, loss: loss, optimizer: &optimizer, epochs: epochs, batchSize: batchSize, validation: test,
-      seed: seed, callbacks: [progress.callback])
+      seed: seed, startEpoch: startEpoch, callbacks: callbacks)
     return TrainingOutcome(model: model, history: history, testScores: model.evaluate(test, loss: loss))
   }
 }

@@ -1,0 +1,61 @@
+/// Saves a checkpoint (the model, its preprocessing, the optimizer's state and the epoch)
+/// whenever a monitored figure improves, so that the best model is on disk and training
+/// can resume from it (`dendrite train --resume FILE`). Writes are atomic: a crash leaves
+/// the previous checkpoint intact.
+///
+///     let checkpoint = ModelCheckpoint(path: "best.safetensors", loss: .softmaxCrossEntropy,
+///                                      classCount: 10, preprocessing: scaling)
+///     try model.fit(train, loss: .softmaxCrossEntropy, optimizer: &adam, epochs: 50,
+///                   validation: test, callbacks: [checkpoint])
+public final class ModelCheckpoint: TrainingCallback {
+  /// Where the checkpoint is written.
+  public let path: String
+  /// The History key watched; without it in an epoch's figures, every epoch is saved.
+  public let monitor: String
+  /// The epoch (1-based count of epochs done) of the last checkpoint written.
+  public private(set) var savedEpoch: Int?
+
+  private let loss: Loss
+  private let classCount: Int?
+  private let preprocessing: Preprocessing
+  private let extra: [String: JSONValue]
+  private var best: Float?
+
+  /// Creates the callback.
+  ///
+  /// - Parameters:
+  ///   - path: the checkpoint file.
+  ///   - loss, classCount, preprocessing: stored in the file so it can be loaded alone.
+  ///   - monitor: `val_loss` by default (lower is better; `accuracy` keys: higher).
+  ///   - training: extra resume information stored in `dendrite.training` (seed, options).
+  public init(
+    path: String, loss: Loss, classCount: Int?, preprocessing: Preprocessing, monitor: String = "val_loss",
+    training: [String: JSONValue] = [:]
+  ) {
+    self.path = path
+    self.loss = loss
+    self.classCount = classCount
+    self.preprocessing = preprocessing
+    self.monitor = monitor
+    self.extra = training
+  }
+
+  public func handle(_ event: TrainingEvent, state: inout TrainingState) throws -> TrainingDecision {
+    guard case .epochFinished(let epoch, _, let metrics) = event else { return .proceed }
+    if let value = metrics[monitor] {
+      let maximizes = monitor.contains("accuracy")
+      guard value.isFinite, best.map({ maximizes ? value > $0 : value < $0 }) ?? true else { return .proceed }
+      best = value
+    }
+    var training = extra
+    training["epoch"] = .number(Double(epoch + 1))
+    if let value = metrics[monitor] { training[monitor] = .float(value) }
+    let file = try ModelFile(
+      model: state.model, loss: loss, classCount: classCount, preprocessing: preprocessing,
+      optimizer: ModelFile.OptimizerCheckpoint(name: state.optimizerName, learningRate: state.learningRate, state: state.optimizerState),
+      training: .object(training))
+    try file.save(to: path)
+    savedEpoch = epoch + 1
+    return .proceed
+  }
+}
