@@ -28,9 +28,9 @@ func xmlEscaped(_ text: String) -> String {
 func formatFixed(_ value: Double, decimals: Int, trimZeros: Bool = true) -> String {
   guard value.isFinite else { return "0" }
   let scale = pow(10, Double(decimals))
-  guard Swift.abs(value * scale) < 9e15 else { return String(Int64(value.rounded())) }
+  guard Swift.abs(value * scale) < 9e15 else { return "\(value)" }  // shortest round-trip form, e.g. 1e+20
   let scaled = Int64((value * scale).rounded())
-  if scaled == 0 { return "0" }
+  if scaled == 0 { return trimZeros || decimals == 0 ? "0" : "0." + String(repeating: "0", count: decimals) }
   let digits = String(Swift.abs(scaled))
   var text: String
   if decimals == 0 {
@@ -85,7 +85,7 @@ func wrapped(_ text: String, maxWidth: Double, size: Double) -> [String] {
 /// it is hard to see on white.
 enum ChartPalette {
   static let colors = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
-  static func color(_ index: Int) -> String { colors[index % colors.count] }
+  static func color(_ index: Int) -> String { colors[(index % colors.count + colors.count) % colors.count] }
 }
 
 /// An axis: its domain and the ticks to draw on it.
@@ -110,9 +110,7 @@ struct ChartAxis {
     }
   }
 
-  /// Whether `value` can be placed on the axis: finite, and positive on a log axis.
-  func canPlace(_ value: Double) -> Bool { value.isFinite && (kind == .linear || value > 0) }
-
+  /// Whether `value` can be placed on an axis: finite, and positive on a log axis.
   static func canPlace(_ value: Double, log: Bool) -> Bool { value.isFinite && (!log || value > 0) }
 
   /// A linear axis with "nice" ticks (1, 2 or 5 × 10ⁿ), at most `maxTicks` of them. The domain
@@ -132,7 +130,7 @@ struct ChartAxis {
     }
     var step = niceStep((upper - lower) / Double(max(1, maxTicks - 1)))
     var values: [Double] = []
-    while true {
+    for _ in 0..<64 {
       let low = snap ? (lower / step).rounded(.down) * step : lower
       let high = snap ? (upper / step).rounded(.up) * step : upper
       let first = (low / step - 1e-9).rounded(.up)
@@ -144,6 +142,7 @@ struct ChartAxis {
       }
       step = niceStep(step * 1.01)
     }
+    if values.isEmpty { values = [lower, upper] }  // unreachable for finite input; never loop forever
     let labels = linearLabels(values, step: step)
     return ChartAxis(kind: .linear, lower: lower, upper: upper,
                      ticks: zip(values, labels).map { Tick(value: $0, label: $1) })
@@ -152,26 +151,41 @@ struct ChartAxis {
   /// A log₁₀ axis with ticks at powers of ten, labelled `1e-6`, `1e0`, `1e3`; over many decades
   /// only every 2nd, 3rd, 5th… decade is labelled and the rest get minor ticks.
   static func log10(data: ClosedRange<Double>?, fixed: ClosedRange<Double>?, maxTicks: Int) -> ChartAxis {
+    let maxTicks = max(2, maxTicks)
     var lower = data?.lowerBound ?? 1
     var upper = data?.upperBound ?? 10
+    var first: Int, last: Int, every: Int
     if let fixed, fixed.lowerBound > 0, fixed.upperBound.isFinite, fixed.lowerBound < fixed.upperBound {
       (lower, upper) = (fixed.lowerBound, fixed.upperBound)
+      first = Int((Foundation.log10(lower) - 1e-9).rounded(.up))
+      last = Int((Foundation.log10(upper) + 1e-9).rounded(.down))
+      guard last > first else {
+        // Less than two powers of ten in a fixed range: 1-2-5 ticks, or plain nice ticks.
+        if let ticks = subDecadeTicks(lower: lower, upper: upper, maxTicks: maxTicks) {
+          return ChartAxis(kind: .log10, lower: lower, upper: upper, ticks: ticks)
+        }
+        var axis = linear(data: nil, fixed: lower...upper, maxTicks: maxTicks)
+        axis.kind = .log10
+        axis.ticks.removeAll { $0.value <= 0 }
+        return axis
+      }
+      every = [1, 2, 3, 5, 10, 20, 50, 100].first { (last - first) / $0 + 1 <= maxTicks } ?? 100
     } else {
-      var low = Foundation.log10(lower).rounded(.down)
-      var high = Foundation.log10(upper).rounded(.up)
-      if low == high { (low, high) = (low - 1, high + 1) }
-      (lower, upper) = (pow(10, max(low, -323)), pow(10, min(high, 308)))
+      // Whole decades around the data, widened to multiples of the label step so that both
+      // ends are labelled.
+      let low = max(Int(Foundation.log10(lower).rounded(.down)), -323)
+      let high = min(Int(Foundation.log10(upper).rounded(.up)), 308)
+      (first, last) = low == high ? (low - 1, high + 1) : (low, high)
+      every = 100
+      for step in [1, 2, 3, 5, 10, 20, 50, 100] {
+        let (snappedFirst, snappedLast) = (floorMultiple(first, step), -floorMultiple(-last, step))
+        if (snappedLast - snappedFirst) / step + 1 <= maxTicks || step == 100 {
+          (first, last, every) = (snappedFirst, snappedLast, step)
+          break
+        }
+      }
+      (lower, upper) = (pow(10, Double(first)), pow(10, Double(last)))
     }
-    let first = Int((Foundation.log10(lower) - 1e-9).rounded(.up))
-    let last = Int((Foundation.log10(upper) + 1e-9).rounded(.down))
-    guard last > first else {
-      // Less than one decade in a fixed range: plain nice ticks inside it.
-      var axis = linear(data: nil, fixed: lower...upper, maxTicks: maxTicks)
-      axis.kind = .log10
-      axis.ticks.removeAll { $0.value <= 0 }
-      return axis
-    }
-    let every = [1, 2, 3, 5, 10, 20, 50, 100].first { (last - first) / $0 + 1 <= max(2, maxTicks) } ?? 100
     var ticks: [Tick] = []
     var minor: [Double] = []
     for exponent in first...last {
@@ -190,6 +204,32 @@ struct ChartAxis {
       }
     }
     return ChartAxis(kind: .log10, lower: lower, upper: upper, ticks: ticks, minorTicks: minor)
+  }
+
+  /// Ticks at 1, 2, 5 × 10ⁿ (or 1…9 × 10ⁿ) inside a range narrower than two decades, labelled
+  /// `0.05` or `5e-7`; nil if fewer than two fit.
+  private static func subDecadeTicks(lower: Double, upper: Double, maxTicks: Int) -> [Tick]? {
+    let first = Int(Foundation.log10(lower).rounded(.down))
+    let last = Int(Foundation.log10(upper).rounded(.down))
+    for multiples in [[1, 2, 5], [1, 2, 3, 5], Array(1...9)] {
+      var ticks: [Tick] = []
+      for exponent in first...last {
+        for m in multiples {
+          let value = Double(m) * pow(10, Double(exponent))
+          guard value >= lower * (1 - 1e-9) && value <= upper * (1 + 1e-9) else { continue }
+          let label = (-4...5).contains(exponent) ? formatFixed(value, decimals: max(0, -exponent)) : "\(m)e\(exponent)"
+          ticks.append(Tick(value: value, label: label))
+        }
+      }
+      if ticks.count > maxTicks { return nil }
+      if ticks.count >= 2 { return ticks }
+    }
+    return nil
+  }
+
+  /// The largest multiple of `step` that is ≤ `value`.
+  private static func floorMultiple(_ value: Int, _ step: Int) -> Int {
+    value >= 0 ? value / step * step : -((-value + step - 1) / step * step)
   }
 
   /// The smallest of 1, 2, 5 × 10ⁿ that is at least `raw`.
@@ -234,7 +274,6 @@ extension Double {
 struct ChartLegend {
   struct Entry {
     var label: String
-    var color: String
     var swatch: String  // SVG for a 24×12 sample at the origin
   }
 
@@ -244,19 +283,18 @@ struct ChartLegend {
 
   var rows: [[(entry: Entry, width: Double)]] = []
 
+  /// Entries go on one row if they fit, else into equal-width columns so the rows line up.
   init(entries: [Entry], maxWidth: Double) {
-    var row: [(entry: Entry, width: Double)] = []
-    var rowWidth = 0.0
-    for entry in entries {
-      let width = Self.swatchWidth + 6 + textWidth(entry.label, size: Self.fontSize) + 18
-      if !row.isEmpty && rowWidth + width > maxWidth {
-        rows.append(row)
-        (row, rowWidth) = ([], 0)
-      }
-      row.append((entry, width))
-      rowWidth += width
+    let widths = entries.map { Self.swatchWidth + 6 + textWidth($0.label, size: Self.fontSize) + 18 }
+    if widths.reduce(0, +) - 18 <= maxWidth {
+      rows = entries.isEmpty ? [] : [Array(zip(entries, widths)).map { (entry: $0, width: $1) }]
+      return
     }
-    if !row.isEmpty { rows.append(row) }
+    let cell = widths.max() ?? 0
+    let columns = max(1, Int((maxWidth + 18) / cell))
+    rows = stride(from: 0, to: entries.count, by: columns).map { start in
+      entries[start..<min(start + columns, entries.count)].map { (entry: $0, width: cell) }
+    }
   }
 
   var height: Double { Double(rows.count) * Self.rowHeight }
@@ -264,8 +302,8 @@ struct ChartLegend {
   /// The legend's SVG, each row centred on `centerX`, the first row's middle at `top + 9`.
   func svg(centerX: Double, top: Double) -> String {
     var out = "<g class=\"legend\" font-size=\"\(formatFixed(Self.fontSize, decimals: 0))\">\n"
+    let rowWidth = (rows.first?.reduce(0) { $0 + $1.width } ?? 0) - 18
     for (index, row) in rows.enumerated() {
-      let rowWidth = row.reduce(0) { $0 + $1.width } - 18
       var x = centerX - rowWidth / 2
       let y = top + Double(index) * Self.rowHeight + Self.rowHeight / 2
       for (entry, width) in row {
@@ -313,13 +351,22 @@ func yAxisSVG(_ axis: ChartAxis, plot: (x: Double, y: Double, width: Double, hei
     out += "<text x=\"\(coordinate(plot.x - 8))\" y=\"\(y)\" dy=\"0.35em\" text-anchor=\"end\" font-size=\"11\">"
     out += "\(xmlEscaped(tick.label))</text>\n"
   }
+  // A label longer than the plot is tall is set smaller rather than clipped.
+  let size = max(8, min(13, 13 * (plot.height + 40) / max(textWidth(label, size: 13), 1)))
   let middle = coordinate(plot.y + plot.height / 2)
   out += "<text transform=\"translate(\(coordinate(labelX)),\(middle)) rotate(-90)\" text-anchor=\"middle\""
-  out += " font-size=\"13\">\(xmlEscaped(label))</text>\n"
+  out += " font-size=\"\(formatFixed(size, decimals: 1))\">\(xmlEscaped(label))</text>\n"
   return out + "</g>\n"
 }
 
 /// The width the y axis's tick labels need.
 func yTickLabelWidth(_ axis: ChartAxis) -> Double {
   axis.ticks.map { textWidth($0.label, size: 11) }.max() ?? 0
+}
+
+/// The axes' own lines along the plot's left and bottom edges.
+func axisLinesSVG(_ plot: (x: Double, y: Double, width: Double, height: Double)) -> String {
+  let (left, top, bottom) = (coordinate(plot.x), coordinate(plot.y), coordinate(plot.y + plot.height))
+  return "<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left)\" y2=\"\(bottom)\" stroke=\"#333333\"/>\n"
+    + "<line x1=\"\(left)\" y1=\"\(bottom)\" x2=\"\(coordinate(plot.x + plot.width))\" y2=\"\(bottom)\" stroke=\"#333333\"/>\n"
 }

@@ -38,7 +38,7 @@ struct TrainCommand: ParsableCommand {
   var learningRate: Float?
 
   @Option(help: "Passes over the training data.")
-  var epochs = 100
+  var epochs = 200
 
   @Option(help: "Rows per training step.")
   var batchSize = 32
@@ -48,6 +48,9 @@ struct TrainCommand: ParsableCommand {
 
   @Option(help: ArgumentHelp("classification or regression (default: classification when the labels are classes).", valueName: "KIND"))
   var task: String?
+
+  @Option(help: ArgumentHelp("Feature scaling fitted on the training part: standardize, min-max or none.", valueName: "KIND"))
+  var preprocessing = "standardize"
 
   @Option(help: ArgumentHelp("Save the trained model (safetensors).", valueName: "FILE"))
   var save: String?
@@ -79,6 +82,9 @@ struct TrainCommand: ParsableCommand {
     }
     guard optimizerNames.contains(optimizer) else {
       throw ValidationError("--optimizer \(optimizer): unknown; use one of \(optimizerNames.joined(separator: ", "))")
+    }
+    guard ["standardize", "min-max", "none"].contains(preprocessing) else {
+      throw ValidationError("--preprocessing \(preprocessing): use standardize, min-max or none")
     }
     if let task, task != "classification" && task != "regression" {
       throw ValidationError("--task \(task): use classification or regression")

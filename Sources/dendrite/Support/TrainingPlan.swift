@@ -43,7 +43,15 @@ struct TrainingPlan {
       return nil
     } ?? command.seed
     let (rawTrain, rawTest) = data.split(testFraction: 0.2, seed: seed)
-    let preprocessing = resumed?.preprocessing ?? Preprocessing.fitStandardization(rawTrain.features)
+    let preprocessing =
+      resumed?.preprocessing
+      ?? {
+        switch command.preprocessing {
+        case "min-max": Preprocessing.fitMinMax(rawTrain.features)
+        case "none": Preprocessing.none
+        default: Preprocessing.fitStandardization(rawTrain.features)
+        }
+      }()
     if let resumed, resumed.inputSize != data.featureCount {
       throw CommandError("--resume \(command.resume ?? ""): the checkpoint takes \(resumed.inputSize) features but \(data.name) has \(data.featureCount)")
     }
