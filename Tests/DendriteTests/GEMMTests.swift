@@ -1,0 +1,128 @@
+import Testing
+import Foundation
+@testable import Dendrite
+
+/// Deterministic pseudo-random floats in [-1, 1).
+private struct LCG {
+  var state: UInt64
+  mutating func next() -> Float {
+    state = state &* 6364136223846793005 &+ 1442695040888963407
+    return Float(Int32(truncatingIfNeeded: state >> 32)) / Float(Int32.max)
+  }
+  mutating func array(_ n: Int) -> [Float] { (0..<n).map { _ in next() } }
+}
+
+private struct GEMMShape: CustomStringConvertible, Sendable {
+  var m: Int, n: Int, k: Int
+  var pad = 0  // extra elements per row beyond the minimal leading dimension
+  var description: String { "\(m)x\(n)x\(k)+\(pad)" }
+}
+
+/// Runs gemm and checks it against a Double triple loop; returns nothing, records issues.
+private func check(_ s: GEMMShape, ta: Bool, tb: Bool, alpha: Float, beta: Float, seed: UInt64 = 1,
+           nanC: Bool = false) {
+  var rng = LCG(state: seed &+ UInt64(s.m * 1_000_003 + s.n * 1009 + s.k))
+  let (aRows, aCols) = ta ? (s.k, s.m) : (s.m, s.k)
+  let (bRows, bCols) = tb ? (s.n, s.k) : (s.k, s.n)
+  let lda = max(1, aCols) + s.pad, ldb = max(1, bCols) + s.pad, ldc = max(1, s.n) + s.pad
+  let a = rng.array(aRows * lda)
+  let b = rng.array(bRows * ldb)
+  var c = nanC ? [Float](repeating: .nan, count: s.m * ldc) : rng.array(s.m * ldc)
+  let c0 = c
+  Kernels.gemm(transposeA: ta, transposeB: tb, m: s.m, n: s.n, k: s.k, alpha: alpha,
+               a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: &c, ldc: ldc)
+  var worst = 0.0
+  for i in 0..<s.m {
+    for j in 0..<s.n {
+      var dot = 0.0, mag = 0.0
+      for p in 0..<s.k {
+        let av = Double(ta ? a[p * lda + i] : a[i * lda + p])
+        let bv = Double(tb ? b[j * ldb + p] : b[p * ldb + j])
+        dot += av * bv
+        mag += abs(av * bv)
+      }
+      let old = beta == 0 ? 0 : Double(beta) * Double(c0[i * ldc + j])
+      let want = Double(alpha) * dot + old
+      let scaleRef = abs(Double(alpha)) * mag + abs(old) + 1e-30
+      let err = abs(Double(c[i * ldc + j]) - want) / scaleRef
+      worst = max(worst, err.isNaN ? .infinity : err)
+    }
+    // Padding columns of C must be untouched.
+    for j in s.n..<ldc where s.n > 0 || s.pad > 0 {
+      if i * ldc + j < c.count, !(c[i * ldc + j].bitPattern == c0[i * ldc + j].bitPattern) {
+        Issue.record("padding of C written at (\(i), \(j)) for \(s)")
+      }
+    }
+  }
+  if ProcessInfo.processInfo.environment["GEMM_PRINT_ERR"] != nil { print("ERR", s, ta, tb, worst) }
+  #expect(worst <= 1e-5, "\(s) ta=\(ta) tb=\(tb) alpha=\(alpha) beta=\(beta): rel err \(worst)")
+}
+
+private let shapes: [GEMMShape] = [
+  GEMMShape(m: 1, n: 1, k: 1), GEMMShape(m: 7, n: 13, k: 5), GEMMShape(m: 33, n: 65, k: 17),
+  GEMMShape(m: 6, n: 8, k: 3), GEMMShape(m: 5, n: 7, k: 9), GEMMShape(m: 12, n: 16, k: 1),
+  GEMMShape(m: 121, n: 9, k: 257), GEMMShape(m: 2, n: 300, k: 513), GEMMShape(m: 127, n: 129, k: 31),
+  GEMMShape(m: 7, n: 13, k: 5, pad: 3), GEMMShape(m: 33, n: 65, k: 17, pad: 5),
+  GEMMShape(m: 121, n: 17, k: 260, pad: 1), GEMMShape(m: 1, n: 1, k: 1, pad: 2),
+  GEMMShape(m: 40, n: 130, k: 784), GEMMShape(m: 7, n: 4103, k: 3), GEMMShape(m: 2, n: 4097, k: 300, pad: 1),
+]
+
+@Suite("GEMM kernel against a Double triple loop") struct GEMMTests {
+  @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+  func shapesAllTransposes(ta: Bool, tb: Bool) {
+    for s in shapes {
+      // Every alpha/beta pair on the small shapes; the large ones once (the Double
+      // reference is slow in a debug build).
+      let large = s.m * s.n * s.k > 1_000_000
+      for (alpha, beta) in [(Float(1), Float(0)), (1, 1), (0.5, -2), (-1.5, 0.25)].prefix(large ? 1 : 4) {
+        check(s, ta: ta, tb: tb, alpha: alpha, beta: beta)
+      }
+    }
+  }
+
+  @Test func paddedLargeShape() {
+    for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+      check(GEMMShape(m: 64, n: 136, k: 300, pad: 7), ta: ta, tb: tb, alpha: 0.75, beta: 0.5)
+    }
+  }
+
+  @Test func betaZeroIgnoresNaN() {
+    for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+      for s in [GEMMShape(m: 7, n: 13, k: 5), GEMMShape(m: 33, n: 65, k: 17, pad: 2), GEMMShape(m: 3, n: 4, k: 0)] {
+        check(s, ta: ta, tb: tb, alpha: 1.25, beta: 0, nanC: true)
+      }
+    }
+  }
+
+  @Test func kZeroScalesC() {
+    var c: [Float] = [1, 2, 3, 4, 5, 6]
+    Kernels.gemm(transposeA: false, transposeB: false, m: 2, n: 3, k: 0, alpha: 1, a: [], lda: 1,
+                 b: [], ldb: 3, beta: 2, c: &c, ldc: 3)
+    #expect(c == [2, 4, 6, 8, 10, 12])
+    c = [1, .nan, 3, 4, 5, .infinity]
+    Kernels.gemm(transposeA: true, transposeB: true, m: 2, n: 3, k: 0, alpha: 1, a: [], lda: 2,
+                 b: [], ldb: 1, beta: 0, c: &c, ldc: 3)
+    #expect(c == [0, 0, 0, 0, 0, 0])
+  }
+
+  @Test func emptyDimensions() {
+    var c: [Float] = [7, 8]
+    Kernels.gemm(transposeA: false, transposeB: false, m: 0, n: 2, k: 3, alpha: 1, a: [], lda: 3,
+                 b: [Float](repeating: 1, count: 6), ldb: 2, beta: 0, c: &c, ldc: 2)
+    #expect(c == [7, 8])
+    Kernels.gemm(transposeA: false, transposeB: false, m: 2, n: 0, k: 3, alpha: 1,
+                 a: [Float](repeating: 1, count: 6), lda: 3, b: [], ldb: 1, beta: 0, c: &c, ldc: 1)
+    #expect(c == [7, 8])
+    for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+      check(GEMMShape(m: 0, n: 5, k: 4), ta: ta, tb: tb, alpha: 1, beta: 1)
+      check(GEMMShape(m: 5, n: 0, k: 4), ta: ta, tb: tb, alpha: 1, beta: 1)
+      check(GEMMShape(m: 5, n: 6, k: 0), ta: ta, tb: tb, alpha: 1, beta: 0.5)
+      check(GEMMShape(m: 5, n: 6, k: 0, pad: 2), ta: ta, tb: tb, alpha: 1, beta: 0)
+    }
+  }
+
+  @Test func alphaZero() {
+    check(GEMMShape(m: 9, n: 10, k: 11), ta: false, tb: true, alpha: 0, beta: 0.5)
+    check(GEMMShape(m: 9, n: 10, k: 11), ta: true, tb: false, alpha: 0, beta: 0, nanC: true)
+  }
+}
