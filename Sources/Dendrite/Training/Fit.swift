@@ -26,6 +26,9 @@ extension Sequential {
   ///   - seed: seeds shuffling and dropout.
   ///   - startEpoch: the first epoch's index when resuming a run.
   ///   - callbacks: receive progress events; may stop training or change the model.
+  ///   - objective: replaces `loss`'s formula (outputs and labels in, the batch loss out),
+  ///     for losses the enum does not name, such as the study's MSE summed over outputs;
+  ///     `loss` still says how outputs are read for accuracy.
   /// - Throws: ``TrainingError`` for invalid options, data that does not fit the model, or
   ///   divergence; whatever a callback throws.
   @discardableResult
@@ -33,8 +36,10 @@ extension Sequential {
     _ data: Dataset, loss: Loss, optimizer: inout Opt, epochs: Int, batchSize: Int = 32,
     validation: Dataset? = nil, metrics: [Metric]? = nil, schedule: LearningRateSchedule = .constant,
     clipGradientNorm: Float? = nil, seed: UInt64 = 42, startEpoch: Int = 0,
-    callbacks: [any TrainingCallback] = []
+    callbacks: [any TrainingCallback] = [],
+    objective: ((_ outputs: Tensor, _ labels: Dataset.Labels) -> Tensor)? = nil
   ) throws -> History {
+    let objective = objective ?? { outputs, labels in loss.compute(outputs: outputs, labels: labels) }
     guard epochs > 0 else { throw TrainingError.invalidOption("epochs must be positive, got \(epochs)") }
     guard batchSize > 0 else { throw TrainingError.invalidOption("batch size must be positive, got \(batchSize)") }
     try checkCompatible(with: data, loss: loss)
@@ -74,13 +79,14 @@ extension Sequential {
         var outputs = Tensor(scalar: 0)
         var (value, gradients) = valueWithGradients { model in
           outputs = model.forward(batch.features, context: &context)
-          return loss.compute(outputs: outputs, labels: batch.labels)
+          return objective(outputs, batch.labels)
         }
         let lossValue = value.scalar
         let firstBad = parameterNames.first { gradients[$0]?.isFinite == false }
         if !lossValue.isFinite || firstBad != nil {
           throw TrainingError.diverged(epoch: epoch, step: step, loss: lossValue, firstNonFiniteGradient: firstBad)
         }
+        _ = try notify(.gradientsComputed(epoch: epoch, step: step, gradients: gradients))
         if let clipGradientNorm { _ = clipByGlobalNorm(&gradients, maxNorm: clipGradientNorm) }
         optimizer.update(&self, along: gradients)
         totals.add(loss: lossValue, outputs: outputs.withoutDerivative(), labels: batch.labels, lossKind: loss, metrics: metrics)
@@ -89,7 +95,9 @@ extension Sequential {
       var figures = totals.averages(prefix: "")
       figures["lr"] = optimizer.learningRate
       if let validation {
-        for (key, value) in evaluate(validation, loss: loss, metrics: metrics) { figures["val_" + key] = value }
+        for (key, value) in evaluate(validation, loss: loss, metrics: metrics, objective: objective) {
+          figures["val_" + key] = value
+        }
       }
       history.epochs.append(figures)
       epochsRun += 1
@@ -106,7 +114,12 @@ extension Sequential {
   ///
   ///     let scores = model.evaluate(test, loss: .softmaxCrossEntropy)
   ///     scores["accuracy"]
-  public func evaluate(_ data: Dataset, loss: Loss, metrics: [Metric]? = nil, batchSize: Int = 512) -> [String: Float] {
+  ///
+  /// `objective`, when given, replaces `loss`'s formula as in ``fit(_:loss:optimizer:epochs:batchSize:validation:metrics:schedule:clipGradientNorm:seed:startEpoch:callbacks:objective:)``.
+  public func evaluate(
+    _ data: Dataset, loss: Loss, metrics: [Metric]? = nil, batchSize: Int = 512,
+    objective: ((_ outputs: Tensor, _ labels: Dataset.Labels) -> Tensor)? = nil
+  ) -> [String: Float] {
     let metrics = metrics ?? (data.classCount == nil ? [.meanAbsoluteError] : [.accuracy])
     var totals = MetricTotals()
     var start = 0
@@ -114,7 +127,8 @@ extension Sequential {
       let batch = data.subset(Array(start..<Swift.min(start + batchSize, data.count)))
       let outputs = self(batch.features)
       totals.add(
-        loss: loss.compute(outputs: outputs, labels: batch.labels).scalar, outputs: outputs,
+        loss: (objective?(outputs, batch.labels) ?? loss.compute(outputs: outputs, labels: batch.labels)).scalar,
+        outputs: outputs,
         labels: batch.labels, lossKind: loss, metrics: metrics)
       start += batchSize
     }

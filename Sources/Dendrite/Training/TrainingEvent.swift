@@ -2,6 +2,9 @@
 public enum TrainingEvent: Sendable {
   /// An epoch (0-based) is about to start.
   case epochStarted(epoch: Int, totalEpochs: Int)
+  /// A step's gradients are ready, before clipping and the update (what gradient-flow
+  /// diagnostics record).
+  case gradientsComputed(epoch: Int, step: Int, gradients: [String: Tensor])
   /// A training step finished with this batch loss.
   case batchFinished(epoch: Int, step: Int, stepsPerEpoch: Int, loss: Float)
   /// An epoch finished; `metrics` are its History entry.

@@ -1,43 +1,55 @@
 import ArgumentParser
 import DendriteLab
+import Foundation
 
-/// `dendrite lab`: runs the study's experiments and writes `results.json`.
+/// `dendrite lab`: runs every experiment of the study and writes the report.
 struct LabCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "lab",
-    abstract: "Reproduce the loss-function study's worked examples and experiments.",
+    abstract: "Reproduce every claim of the loss-function study, measured, with charts and a report.",
     discussion: """
-      Computes each of the study's examples with the library, prints them beside the \
-      values the study quotes, and writes DIR/results.json (no timings: two runs give \
-      the same file).
+      Runs the study's experiments on bundled data with fixed seeds and writes DIR/report.html \
+      (charts inline as SVG), DIR/<experiment>.svg and DIR/results.json (no timings: two runs \
+      give the same file). Prints a summary table, or results.json itself with --json.
       """
   )
 
-  @Option(name: .long, help: ArgumentHelp("Where to write results.json.", valueName: "DIR"))
+  @Option(name: .long, help: ArgumentHelp("Where to write report.html, the charts and results.json.", valueName: "DIR"))
   var output = "dendrite-lab"
 
   @Flag(name: .long, help: "Print results.json on stdout instead of the summary table.")
   var json = false
 
+  @Flag(name: .long, help: "Shorter runs for a smoke test (the figures are not the study's).")
+  var quick = false
+
   func run() throws {
     try reportingErrors {
-      let examples = WorkedExamples.compute()
-      let results = LabResults(experiments: [examples.result])
-      try results.write(toDirectory: output)
+      let started = Date()
+      let run = try Lab(quick: quick).run { id in
+        if !json { Terminal.printError("running \(id)…") }
+      }
+      try run.write(toDirectory: output)
       if json {
-        print(try results.jsonText(), terminator: "")
+        print(try run.results.jsonText(), terminator: "")
         return
       }
-      print("Worked examples of the study (Dendrite's exact value beside the study's):\n")
+      if let examples = run.outcomes.first(where: { $0.result.id == "worked-examples" }),
+        let table = examples.section.blocks.compactMap({ block -> [[String]]? in
+          if case .table(let table) = block { return table.rows }
+          return nil
+        }).first
+      {
+        print("Worked examples (Dendrite's exact value beside the study's):\n")
+        print(Terminal.table(header: ["quantity", "Dendrite", "study", "note"], rows: table))
+        print()
+      }
       print(
         Terminal.table(
-          header: ["quantity", "Dendrite", "study", "note"],
-          rows: examples.rows.map { [$0.quantity, $0.dendrite, $0.study, $0.note] }))
-      print()
-      for experiment in results.experiments {
-        print("\(experiment.id): \(experiment.verdict.rawValue)")
-      }
-      print("\nwrote \(output)/results.json")
+          header: ["experiment", "verdict", "key figures"],
+          rows: run.outcomes.map { [$0.result.id, $0.result.verdict.rawValue, $0.headline] }))
+      let seconds = Date().timeIntervalSince(started)
+      print("\nwrote \(output)/report.html, \(output)/results.json and \(run.outcomes.flatMap(\.charts).count) charts in \(String(format: "%.1f", seconds)) s")
     }
   }
 }

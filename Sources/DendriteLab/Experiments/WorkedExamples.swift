@@ -192,3 +192,26 @@ private func format4(_ value: Float) -> String {
   }
   return text
 }
+
+extension WorkedExamples {
+  /// The lab's `worked-examples` entry and report section.
+  public var outcome: ExperimentOutcome {
+    let table = HTMLReport.Table(
+      header: ["quantity", "Dendrite (exact)", "study", "note"],
+      rows: rows.map { [$0.quantity, $0.dendrite, $0.study, $0.note] })
+    return ExperimentOutcome(
+      result: result,
+      section: HTMLReport.Section(
+        heading: "Worked examples: softmax and the log-likelihood gradient a − y",
+        verdict: result.verdict,
+        blocks: [
+          .paragraph(
+            "The study's hand calculations, recomputed by the library. The gradient with respect to the logits "
+              + "comes from reverse-mode autodiff and equals the closed form a − y; the layer's gradients "
+              + "∂J/∂W = (a − y)·a^(L−1) and ∂J/∂b = a − y agree too."),
+          .table(table),
+        ]),
+      charts: [],
+      headline: "∂J/∂z = (\(gradient.map { figure($0) }.joined(separator: ", "))) = a − y")
+  }
+}
