@@ -70,7 +70,7 @@ struct AdvisorTests {
     #expect(tanhFound.first?.severity == .warning)
     #expect(tanhFound.first?.message.contains("[−1, 1]") == true)
     #expect(check(mlp(outputs: 3, output: .logSoftmax), .softmaxCrossEntropy).isEmpty)
-    #expect(check(mlp(outputs: 1, output: .logSoftmax), .sigmoidCrossEntropy).map(\.code) == ["activated-logits"])
+    #expect(check(mlp(outputs: 2, output: .logSoftmax), .sigmoidCrossEntropy).map(\.code) == ["activated-logits"])
   }
 
   // MARK: (c) probabilities losses on unbounded outputs, NLL without log-softmax

@@ -12,7 +12,10 @@ struct TrainCommand: ParsableCommand {
     discussion: """
       Splits the data 80/20 (stratified, shuffled with --seed), standardises the features \
       with the training part's statistics, trains, and reports the held-out test figures. \
-      The loss decides the output layer unless --output-activation overrides it.
+      The loss decides the output layer unless --output-activation overrides it. \
+      Before training, the advisor checks the model, loss and labels and prints a \
+      `warning:` line for each mistake it finds (`warning: [error] …` for the serious ones; \
+      training still runs).
       """
   )
 
@@ -61,6 +64,9 @@ struct TrainCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Resume from a checkpoint written by --checkpoint; --epochs is the total.", valueName: "FILE"))
   var resume: String?
 
+  @Flag(help: "Record per-layer gradient norms every epoch (probe: the first 128 training rows) and report them, with vanishing/exploding flags.")
+  var gradientFlow = false
+
   @Flag(help: "Print one JSON object on stdout instead of text.")
   var json = false
 
@@ -96,16 +102,24 @@ struct TrainCommand: ParsableCommand {
       if let save { try checkWritable(save, option: "--save") }
       if let checkpoint { try checkWritable(checkpoint, option: "--checkpoint") }
       let plan = try TrainingPlan(command: self)
+      let advice = plan.advice
+      for diagnostic in advice { Terminal.printError(Self.adviceLine(diagnostic)) }
       let outcome = try plan.train(progress: ProgressBar(quiet: json))
       if let save {
         try outcome.model.save(
           to: save, loss: plan.loss, classCount: plan.train.classCount, preprocessing: plan.preprocessing)
       }
-      try report(plan: plan, outcome: outcome)
+      try report(plan: plan, outcome: outcome, advice: advice)
     }
   }
 
-  private func report(plan: TrainingPlan, outcome: TrainingOutcome) throws {
+  /// `warning: <message> [code]`, or `warning: [error] <message> [code]` for an error-severity
+  /// finding (training still runs: a user may reproduce the mistake on purpose).
+  static func adviceLine(_ diagnostic: Diagnostic) -> String {
+    "warning: \(diagnostic.severity == .error ? "[error] " : "")\(diagnostic.message) [\(diagnostic.code)]"
+  }
+
+  private func report(plan: TrainingPlan, outcome: TrainingOutcome, advice: [Diagnostic]) throws {
     let test = outcome.testScores
     let regression = plan.train.classCount == nil
     if json {
@@ -128,9 +142,15 @@ struct TrainCommand: ParsableCommand {
         object["test_accuracy"] = .float(test["accuracy"] ?? .nan)
       }
       if let save { object["model"] = .string(save) }
+      object["advice"] = .array(advice.map { diagnostic in
+        ["severity": .string(diagnostic.severity.rawValue), "code": .string(diagnostic.code),
+         "message": .string(diagnostic.message)]
+      })
+      if let recorder = outcome.gradientFlow { object["gradient_flow"] = recorder.json }
       try JSONOutput.print(.object(object))
       return
     }
+    if let recorder = outcome.gradientFlow { Terminal.printError(recorder.report) }
     let summary = regression
       ? String(format: "test mae %.4f  test loss %.4f", test["mae"] ?? .nan, test["loss"] ?? .nan)
       : String(format: "test accuracy %.4f  test loss %.4f", test["accuracy"] ?? .nan, test["loss"] ?? .nan)
@@ -149,6 +169,73 @@ func checkWritable(_ path: String, option: String) throws {
   }
   guard FileManager.default.isWritableFile(atPath: directory) else {
     throw CommandError("\(option) \(path): the folder \(directory) is not writable")
+  }
+}
+
+extension GradientFlowRecorder {
+  /// The epochs shown in the text report: the first, three in the middle and the last.
+  var sampledEpochs: [Entry] {
+    let count = epochs.count
+    guard count > 5 else { return epochs }
+    let indices = [0, count / 4, count / 2, 3 * count / 4, count - 1]
+    return indices.reduce(into: [Int]()) { if !$0.contains($1) { $0.append($1) } }.map { epochs[$0] }
+  }
+
+  /// The text report: a table of per-layer figures for the sampled epochs, then the flags.
+  var report: String {
+    func number(_ value: Float?) -> String {
+      guard let value else { return "-" }
+      return String(format: "%.3g", value)
+    }
+    var rows: [[String]] = []
+    for entry in sampledEpochs {
+      for (index, layer) in layers.enumerated() {
+        let figures = entry.snapshot.flatMap { index < $0.layers.count ? $0.layers[index] : nil }
+        rows.append([
+          "\(entry.epoch + 1)", layer,
+          number(entry.meanWeightGradientNorms.count > index ? entry.meanWeightGradientNorms[index] : nil),
+          number(entry.lastWeightGradientNorms.count > index ? entry.lastWeightGradientNorms[index] : nil),
+          number(figures?.errorNorm), number(figures?.saturatedShare), number(figures?.deadShare),
+        ])
+      }
+    }
+    let table = Terminal.table(
+      header: ["epoch", "layer", "mean ‖∂J/∂W‖", "last ‖∂J/∂W‖", "probe ‖δ‖", "saturated", "dead"], rows: rows)
+    let flags = warnings.isEmpty
+      ? ["gradient flow: no vanishing or exploding gradients flagged"]
+      : warnings.map { "warning: gradient flow: \($0)" }
+    return (["gradient flow (weight-gradient norms per epoch; ‖δ‖ and unit shares on the first "
+      + "\(TrainingPlan.gradientFlowProbeRows) training rows):", table] + flags).joined(separator: "\n")
+  }
+
+  /// The record as `"gradient_flow"` in `--json` output: every epoch (1-based), per-layer arrays.
+  var json: JSONValue {
+    func optionals(_ values: [Float?]) -> JSONValue { .array(values.map { $0.map(JSONValue.float) ?? .null }) }
+    let entries: [JSONValue] = epochs.map { entry in
+      var object: [String: JSONValue] = [
+        "epoch": .number(Double(entry.epoch + 1)),
+        "steps": .number(Double(entry.steps)),
+        "mean_weight_gradient_norms": .floats(entry.meanWeightGradientNorms),
+        "last_weight_gradient_norms": .floats(entry.lastWeightGradientNorms),
+        "first_to_last_ratio": .float(entry.firstToLastRatio),
+        "flags": .array(entry.flags.map(JSONValue.string)),
+      ]
+      if let snapshot = entry.snapshot {
+        object["probe_loss"] = .float(snapshot.loss)
+        object["error_norms"] = .floats(snapshot.layers.map(\.errorNorm))
+        object["saturated_share"] = optionals(snapshot.layers.map(\.saturatedShare))
+        object["dead_share"] = optionals(snapshot.layers.map(\.deadShare))
+      }
+      return .object(object)
+    }
+    return [
+      "layers": .array(layers.map(JSONValue.string)),
+      "probe_rows": .number(Double(probe.map { $0.features.shape[0] } ?? 0)),
+      "vanishing_ratio": .float(vanishingRatio),
+      "exploding_factor": .float(explodingFactor),
+      "epochs": .array(entries),
+      "warnings": .array(warnings.map(JSONValue.string)),
+    ]
   }
 }
 

@@ -19,6 +19,10 @@ struct TrainingPlan {
   /// The optimizer restored from a checkpoint.
   let resumedOptimizer: (any Optimizer)?
   let checkpointPath: String?
+  /// Whether to record gradient flow (`--gradient-flow`).
+  let recordsGradientFlow: Bool
+  /// The rows of the training part the gradient-flow probe measures after every epoch.
+  static let gradientFlowProbeRows = 128
 
   init(command: TrainCommand) throws {
     let resumed = try command.resume.map { path in try ModelFile.load(from: path) }
@@ -93,7 +97,11 @@ struct TrainingPlan {
     batchSize = command.batchSize
     self.seed = seed
     checkpointPath = command.checkpoint
+    recordsGradientFlow = command.gradientFlow
   }
+
+  /// The advisor's findings for this model, loss and training labels, before training.
+  var advice: [Diagnostic] { Advisor.check(model: model, loss: loss, labels: train.labels) }
 
   func describeModel() -> String {
     let dense = model.layers.compactMap { $0 as? Dense }
@@ -112,11 +120,15 @@ struct TrainingPlan {
           path: checkpointPath, loss: loss, classCount: train.classCount, preprocessing: preprocessing,
           training: ["seed": .number(Double(seed)), "dataset": .string(train.name)]))
     }
+    let gradientFlow = recordsGradientFlow
+      ? GradientFlowRecorder(probe: .init(train, loss: loss, rows: Self.gradientFlowProbeRows)) : nil
+    if let gradientFlow { callbacks.append(gradientFlow) }
     var model = model
     let history = try model.fit(
       train, loss: loss, optimizer: &optimizer, epochs: epochs, batchSize: batchSize, validation: test,
       seed: seed, startEpoch: startEpoch, callbacks: callbacks)
-    return TrainingOutcome(model: model, history: history, testScores: model.evaluate(test, loss: loss))
+    return TrainingOutcome(
+      model: model, history: history, testScores: model.evaluate(test, loss: loss), gradientFlow: gradientFlow)
   }
 }
 
@@ -125,4 +137,6 @@ struct TrainingOutcome {
   let model: Sequential
   let history: History
   let testScores: [String: Float]
+  /// The gradient-flow record, with `--gradient-flow`.
+  let gradientFlow: GradientFlowRecorder?
 }
