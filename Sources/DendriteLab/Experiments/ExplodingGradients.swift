@@ -14,7 +14,7 @@ enum ExplodingGradients {
   }
 
   static func run(quick: Bool) throws -> ExperimentOutcome {
-    let data = try LabConventions.prepare("digits")
+    let data = try LabConventions.prepare("digits", quick: quick)
     let epochs = quick ? 1 : 5
     let probe = data.train.subset(Array(0..<Swift.min(128, data.train.count)))
     func network(_ initializer: Initializer) -> Sequential {

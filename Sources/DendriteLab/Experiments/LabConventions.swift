@@ -23,10 +23,15 @@ enum LabConventions {
     let test: Dataset
   }
 
-  /// Loads a bundled data set, splits it and scales it as the conventions say.
-  static func prepare(_ name: String) throws -> PreparedData {
+  /// Loads a bundled data set, splits it and scales it as the conventions say. `quick`
+  /// keeps only the first 256 training and 128 test rows (for smoke tests).
+  static func prepare(_ name: String, quick: Bool = false) throws -> PreparedData {
     let data = try Datasets.named(name)
-    let (train, test) = data.split(testFraction: 0.2, seed: splitSeed)
+    var (train, test) = data.split(testFraction: 0.2, seed: splitSeed)
+    if quick {
+      train = train.subset(Array(0..<Swift.min(256, train.count)))
+      test = test.subset(Array(0..<Swift.min(128, test.count)))
+    }
     if name == "mnist5k" {
       return PreparedData(train: train.replacingFeatures(train.features / 255), test: test.replacingFeatures(test.features / 255))
     }

@@ -7,8 +7,8 @@ enum ReLUDepth {
   static let activations: [Activation] = [.sigmoid, .tanh, .relu]
 
   static func run(quick: Bool) throws -> ExperimentOutcome {
-    let data = try LabConventions.prepare("digits")
-    let depths = quick ? [2, 5] : [2, 5, 10, 15, 20]
+    let data = try LabConventions.prepare("digits", quick: quick)
+    let depths = quick ? [2, 3] : [2, 5, 10, 15, 20]
     let epochs = quick ? 1 : 15
     var accuracy: [Activation: [Float]] = [:]
     for activation in activations {

@@ -42,7 +42,7 @@ enum SaturatedNeuron {
   }
 
   static func run(quick: Bool) -> ExperimentOutcome {
-    let epochs = quick ? 300 : maximumEpochs
+    let epochs = quick ? 120 : maximumEpochs
     let saturatedMSE = train(start: 2, crossEntropy: false, epochs: epochs)
     let saturatedCE = train(start: 2, crossEntropy: true, epochs: epochs)
     let plainMSE = train(start: 0.5, crossEntropy: false, epochs: epochs)

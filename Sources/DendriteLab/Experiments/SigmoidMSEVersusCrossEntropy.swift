@@ -18,8 +18,8 @@ enum SigmoidMSEVersusCrossEntropy {
   }
 
   static func run(quick: Bool) throws -> ExperimentOutcome {
-    let data = try LabConventions.prepare("breast-cancer")
-    let epochs = quick ? 20 : 200
+    let data = try LabConventions.prepare("breast-cancer", quick: quick)
+    let epochs = quick ? 3 : 200
     let learningRate: Float = 0.1
     let initial = LabConventions.network(
       inputs: data.train.featureCount, hidden: [16], activation: .sigmoid, outputs: 1, outputActivation: .sigmoid)
@@ -54,7 +54,12 @@ enum SigmoidMSEVersusCrossEntropy {
 
     let faster = (crossEntropy.epochsToTarget ?? Int.max) < (mse.epochsToTarget ?? Int.max)
     let verdict: Verdict = crossEntropy.epochsToTarget == nil ? .inconclusive : (faster ? .confirmed : .refuted)
-    let controlCatchesUp = (control.epochsToTarget ?? Int.max) <= (crossEntropy.epochsToTarget ?? Int.max) + 2
+    let controlCatchesUp: Bool
+    if let controlEpochs = control.epochsToTarget {
+      controlCatchesUp = controlEpochs <= (crossEntropy.epochsToTarget ?? Int.max - 2) + 2
+    } else {
+      controlCatchesUp = false
+    }
 
     let metrics: [String: JSONValue] = [
       "epochs": .integer(epochs),

@@ -9,7 +9,7 @@ enum SoftmaxLogLikelihood {
   static let id = "softmax-log-likelihood"
 
   static func run(quick: Bool) throws -> ExperimentOutcome {
-    let data = try LabConventions.prepare("digits")
+    let data = try LabConventions.prepare("digits", quick: quick)
     let epochs = quick ? 3 : 30
     let learningRate: Float = 0.1
 

@@ -17,7 +17,7 @@ enum VanishingGradients {
   }
 
   static func run(quick: Bool) throws -> ExperimentOutcome {
-    let data = try LabConventions.prepare("digits")
+    let data = try LabConventions.prepare("digits", quick: quick)
     let epochs = quick ? 2 : 20
     let probe = data.train.subset(Array(0..<Swift.min(128, data.train.count)))
     var runs: [Activation: Run] = [:]
