@@ -19,10 +19,8 @@
 public func clipByGlobalNorm(_ gradients: inout [String: Tensor], maxNorm: Float) -> Float {
   precondition(maxNorm > 0, "clipByGlobalNorm: maxNorm \(maxNorm) must be above 0")
   var sumOfSquares: Double = 0
-  for key in gradients.keys.sorted() {
-    for x in gradients[key]!.scalars {
-      sumOfSquares += Double(x) * Double(x)
-    }
+  for (_, gradient) in gradients.sorted(by: { $0.key < $1.key }) {
+    for x in gradient.scalars { sumOfSquares += Double(x) * Double(x) }
   }
   let norm = sumOfSquares.squareRoot()
   guard norm.isFinite, norm > Double(maxNorm) else { return Float(norm) }
