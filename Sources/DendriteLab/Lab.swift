@@ -19,6 +19,17 @@ public struct Lab: Sendable {
     "vanishing-gradients", "exploding-gradients", "relu-depth", "summary",
   ]
 
+  /// Creates `directory` if needed, so that a path that cannot be written fails before
+  /// any experiment runs.
+  ///
+  /// - Throws: ``LabError/cannotCreateDirectory(path:reason:)``.
+  public static func prepareOutput(directory: String) throws {
+    try LabOutput.createDirectory(directory)
+    let probe = LabOutput.path(directory, ".dendrite-write-test")
+    try LabOutput.writeAtomically("", to: probe)
+    try? FileManager.default.removeItem(atPath: probe)
+  }
+
   /// Runs every experiment, calling `progress` with each id before it starts.
   ///
   /// - Throws: ``LabError`` or a data error when a bundled data set cannot be loaded.

@@ -114,6 +114,8 @@ public final class GradientFlowRecorder: TrainingCallback {
     self.explodingFactor = explodingFactor
   }
 
+  /// Records each step's weight-gradient norms and closes an ``Entry`` at the end of each
+  /// epoch (measuring the probe on `state.model`); never stops training.
   public func handle(_ event: TrainingEvent, state: inout TrainingState) -> TrainingDecision {
     switch event {
     case .gradientsComputed(_, _, let gradients):

@@ -26,6 +26,7 @@ struct LabCommand: ParsableCommand {
   func run() throws {
     try reportingErrors {
       let started = Date()
+      try Lab.prepareOutput(directory: output)
       let run = try Lab(quick: quick).run { id in
         if !json { Terminal.printError("running \(id)…") }
       }
