@@ -170,3 +170,19 @@ struct TrainingTests {
     }
   }
 }
+
+@Suite("Prediction")
+struct PredictionTests {
+  @Test("predict applies the loss's output activation; predictClasses agrees with argmax")
+  func predictions() {
+    let model = Sequential(layers: [Dense(weight: Tensor([[1, 0], [0, 1], [1, 1]]), bias: Tensor([0, 0, -5]))])
+    let x = Tensor([[2, 1], [0, 3]])
+    let probabilities = model.predict(x, loss: .softmaxCrossEntropy)
+    #expect(probabilities.sum(alongAxis: -1).scalars.allSatisfy { Swift.abs($0 - 1) < 1e-6 })
+    #expect(model.predictClasses(x, loss: .softmaxCrossEntropy) == [0, 1])
+    #expect(model.predict(x, loss: .meanSquaredError) == model(x))
+    let single = Sequential(layers: [Dense(weight: Tensor([[1, -1]]), bias: Tensor([0]))])
+    #expect(single.predictClasses(x, loss: .sigmoidCrossEntropy) == [1, 0])
+    #expect(single.predict(x, loss: .sigmoidCrossEntropy).isApproximatelyEqual(to: sigmoid(single(x))))
+  }
+}

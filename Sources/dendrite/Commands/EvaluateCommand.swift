@@ -29,7 +29,8 @@ struct EvaluateCommand: ParsableCommand {
         data = try Dataset(features: data.features, targets: Tensor(shape: [classes.count, 1], scalars: classes.map(Float.init)), name: data.name)
       }
       if let classes = data.classCount, let modelClasses = file.classCount, classes > modelClasses {
-        throw CommandError("\(dataset) has labels up to \(classes - 1) but the model knows \(modelClasses) classes")
+        throw CommandError(
+          "\(dataset) has labels up to \(classes - 1) but the model knows \(modelClasses) classes (labels 0…\(modelClasses - 1)); evaluate it on data with the same classes")
       }
       if let modelClasses = file.classCount, let indices = data.classIndices {
         data = try Dataset(features: data.features, classIndices: indices, classCount: modelClasses, name: data.name)

@@ -55,6 +55,9 @@ struct TrainCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Feature scaling fitted on the training part: standardize, min-max or none.", valueName: "KIND"))
   var preprocessing = "standardize"
 
+  @Option(help: ArgumentHelp("Dropout rate after each hidden layer while training (0 for none).", valueName: "RATE"))
+  var dropout: Float = 0
+
   @Option(help: ArgumentHelp("Save the trained model (safetensors).", valueName: "FILE"))
   var save: String?
 
@@ -88,6 +91,9 @@ struct TrainCommand: ParsableCommand {
     }
     guard optimizerNames.contains(optimizer) else {
       throw ValidationError("--optimizer \(optimizer): unknown; use one of \(optimizerNames.joined(separator: ", "))")
+    }
+    guard dropout >= 0 && dropout < 1 else {
+      throw ValidationError("--dropout must be in [0, 1), got \(dropout)")
     }
     guard ["standardize", "min-max", "none"].contains(preprocessing) else {
       throw ValidationError("--preprocessing \(preprocessing): use standardize, min-max or none")
@@ -160,12 +166,21 @@ struct TrainCommand: ParsableCommand {
   }
 }
 
-/// Fails before training when the folder of `path` does not exist or cannot be written.
+/// Fails before training when `path` is empty or names a folder, or its folder does not
+/// exist, is a file, or cannot be written.
 func checkWritable(_ path: String, option: String) throws {
-  let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+  guard !path.isEmpty else { throw CommandError("\(option) needs a file name, such as model.safetensors") }
   var isDirectory: ObjCBool = false
-  guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+  if path.hasSuffix("/") || (FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue) {
+    let folder = path.hasSuffix("/") ? path : path + "/"
+    throw CommandError("\(option) \(path): that is a folder; give a file name such as \(folder)model.safetensors")
+  }
+  let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+  guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
     throw CommandError("\(option) \(path): the folder \(directory) does not exist; create it first")
+  }
+  guard isDirectory.boolValue else {
+    throw CommandError("\(option) \(path): \(directory) is a file, not a folder; choose another path")
   }
   guard FileManager.default.isWritableFile(atPath: directory) else {
     throw CommandError("\(option) \(path): the folder \(directory) is not writable")

@@ -80,7 +80,7 @@ struct TrainingPlan {
       resumed?.model
       ?? .multilayerPerceptron(
         inputSize: data.featureCount, hiddenSizes: hidden, activation: Activation(name: command.activation) ?? .relu,
-        outputSize: outputs, outputActivation: outputActivation, seed: seed)
+        outputSize: outputs, outputActivation: outputActivation, dropout: command.dropout, seed: seed)
     resumedOptimizer = resumed?.optimizer?.makeOptimizer()
     optimizerName = resumed?.optimizer?.name ?? command.optimizer
     learningRate =
