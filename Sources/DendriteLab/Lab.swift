@@ -39,14 +39,14 @@ public struct Lab: Sendable {
       progress(id)
       outcomes.append(try body())
     }
-    try step("worked-examples") { WorkedExamples.compute().outcome }
-    try step("saturated-neuron") { SaturatedNeuron.run(quick: quick) }
+    step("worked-examples") { WorkedExamples.compute().outcome }
+    step("saturated-neuron") { SaturatedNeuron.run(quick: quick) }
     try step("sigmoid-mse-vs-cross-entropy") { try SigmoidMSEVersusCrossEntropy.run(quick: quick) }
     try step("softmax-log-likelihood") { try SoftmaxLogLikelihood.run(quick: quick) }
     try step("vanishing-gradients") { try VanishingGradients.run(quick: quick) }
     try step("exploding-gradients") { try ExplodingGradients.run(quick: quick) }
     try step("relu-depth") { try ReLUDepth.run(quick: quick) }
-    try step("summary") { StudySummary.run(outcomes.map(\.result)) }
+    step("summary") { StudySummary.run(outcomes.map(\.result)) }
     return LabRun(outcomes: outcomes)
   }
 }
