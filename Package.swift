@@ -39,7 +39,7 @@ let package = Package(
       resources: [.copy("Fixtures")]
     ),
     .testTarget(name: "DendriteLabTests", dependencies: ["DendriteLab"]),
-    .testTarget(name: "CommandLineTests", dependencies: ["dendrite"]),
+    .testTarget(name: "CommandLineTests", dependencies: ["dendrite", "Dendrite"]),
     .testTarget(
       name: "DendriteDataTests",
       dependencies: ["DendriteData", "Dendrite"],

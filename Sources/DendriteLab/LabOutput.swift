@@ -34,8 +34,22 @@ enum LabOutput {
     do {
       try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     } catch {
-      throw LabError.cannotCreateDirectory(path: directory, reason: (error as NSError).localizedDescription)
+      throw LabError.cannotCreateDirectory(path: directory, reason: whyNotCreatable(directory) ?? (error as NSError).localizedDescription)
     }
+  }
+
+  /// Foundation's "error 512" in words: the nearest existing ancestor of `directory` is a
+  /// file, or a folder that cannot be written; nil when neither.
+  private static func whyNotCreatable(_ directory: String) -> String? {
+    var ancestor = URL(fileURLWithPath: directory).deletingLastPathComponent()
+    while ancestor.path != "/" && !FileManager.default.fileExists(atPath: ancestor.path) {
+      ancestor.deleteLastPathComponent()
+    }
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: ancestor.path, isDirectory: &isDirectory) else { return nil }
+    if !isDirectory.boolValue { return "\(ancestor.path) is a file, not a folder" }
+    if !FileManager.default.isWritableFile(atPath: ancestor.path) { return "the folder \(ancestor.path) is not writable" }
+    return nil
   }
 
   /// Writes `text` to a temporary file beside `path`, then renames it over `path`.

@@ -13,6 +13,26 @@ struct DendriteCommand: ParsableCommand {
       DatasetsCommand.self,
     ]
   )
+
+  /// ArgumentParser's entry point, except that an invalid option prints one `error: …` line
+  /// and exits 64, like the runtime errors (exit 1), instead of `Error: …` and the usage.
+  /// ArgumentParser's own messages (a missing or unknown option, a value that is not a
+  /// number) get a pointer to `--help`; ours name the option first and carry their hint.
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch {
+      guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+      let message = message(for: error)
+      let subcommand = CommandLine.arguments.dropFirst().first.flatMap { name in
+        configuration.subcommands.contains { $0.configuration.commandName == name } ? " \(name)" : nil
+      }
+      let hint = message.hasPrefix("--") ? "" : " (see 'dendrite\(subcommand ?? "") --help')"
+      Terminal.printError("error: \(message)\(hint)")
+      exit(withError: ExitCode.validationFailure)
+    }
+  }
 }
 
 /// Runs a subcommand's body, turning a thrown error into one `error: …` line on stderr and

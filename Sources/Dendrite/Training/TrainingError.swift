@@ -11,7 +11,8 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
     switch self {
     case .diverged(let epoch, let step, let loss, let parameter):
       let whereFirst = parameter.map { "; the gradient of \($0) went non-finite first" } ?? ""
-      return "training diverged at epoch \(epoch + 1), step \(step + 1): the loss is \(loss)\(whereFirst). "
+      let lossText = loss.isNaN ? "NaN" : loss.isInfinite ? "infinite" : "\(loss)"   // not "-nan"
+      return "training diverged at epoch \(epoch + 1), step \(step + 1): the loss is \(lossText)\(whereFirst). "
         + "Lower the learning rate, clip gradients (global norm 1.0), or check the initialisation"
     case .invalidOption(let message), .dataMismatch(let message):
       return message

@@ -23,7 +23,7 @@ struct TrainCommand: ParsableCommand {
   var dataset: String
 
   @Option(help: ArgumentHelp("Hidden layer widths, comma-separated.", valueName: "64,32"))
-  var layers = "64"
+  var layers = "128"
 
   @Option(help: ArgumentHelp("Hidden activation: \(Activation.hiddenNames).", valueName: "NAME"))
   var activation = "relu"

@@ -7,7 +7,7 @@ enum LayerSizes {
   /// Parses `64,32`; an empty string means no hidden layer.
   static func parse(_ text: String) throws -> [Int] {
     if text.trimmingCharacters(in: .whitespaces).isEmpty { return [] }
-    return try text.split(separator: ",", omittingEmptySubsequences: false).enumerated().map { index, part in
+    let sizes = try text.split(separator: ",", omittingEmptySubsequences: false).enumerated().map { index, part in
       let trimmed = part.trimmingCharacters(in: .whitespaces)
       guard !trimmed.isEmpty else {
         throw ValidationError("--layers \"\(text)\": empty layer size at position \(index + 1); expected sizes like 64,32")
@@ -16,7 +16,22 @@ enum LayerSizes {
         throw ValidationError(
           "--layers \"\(text)\": \"\(trimmed)\" at position \(index + 1) is not a positive whole number; expected sizes like 64,32")
       }
+      guard size <= maximumWidth else {
+        throw ValidationError(
+          "--layers \"\(text)\": \(size) units at position \(index + 1) is more than \(maximumWidth); Dendrite trains small MLPs on the CPU")
+      }
       return size
     }
+    for position in sizes.indices.dropFirst() where sizes[position - 1] * sizes[position] > maximumWeights {
+      throw ValidationError(
+        "--layers \"\(text)\": \(sizes[position - 1])×\(sizes[position]) weights between positions \(position) and \(position + 1) "
+          + "are more than \(maximumWeights) (256 MiB); use narrower layers")
+    }
+    return sizes
   }
+
+  /// The widest hidden layer accepted: wider ones would exhaust memory (a trap, not an error).
+  static let maximumWidth = 65_536
+  /// The most weights between two hidden layers (2²⁶ floats, 256 MiB).
+  static let maximumWeights = 1 << 26
 }

@@ -37,6 +37,10 @@ struct TrainingPlan {
     if command.task == "classification" && !isClassification {
       throw CommandError("--task classification: the labels of \(data.name) are not whole class numbers")
     }
+    if data.classCount == 1 {
+      throw CommandError(
+        "\(command.dataset): every label is 0, so there is one class and nothing to learn; give rows of two or more classes, or use --task regression")
+    }
     let loss =
       resumed?.loss ?? command.loss.flatMap(Loss.init(name:)) ?? (isClassification ? .softmaxCrossEntropy : .meanSquaredError)
     if !isClassification && !loss.isRegressionCapable {
@@ -47,6 +51,10 @@ struct TrainingPlan {
       return nil
     } ?? command.seed
     let (rawTrain, rawTest) = data.split(testFraction: 0.2, seed: seed)
+    guard rawTest.count > 0 else {
+      throw CommandError(
+        "\(command.dataset) has \(data.count) rows, too few to hold out a test part (20% of each class); give at least two rows of some class")
+    }
     let preprocessing =
       resumed?.preprocessing
       ?? {
