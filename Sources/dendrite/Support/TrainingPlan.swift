@@ -26,6 +26,10 @@ struct TrainingPlan {
 
   init(command: TrainCommand) throws {
     let resumed = try command.resume.map { path in try ModelFile.load(from: path) }
+    if let resumed, resumed.optimizer == nil || resumed.training == nil {
+      throw CommandError(
+        "--resume \(command.resume ?? ""): a model file without optimizer state or epoch; resume from a file written by --checkpoint")
+    }
     let regressionRequested = command.task == "regression"
     var data = try DatasetSource.load(command.dataset, regression: regressionRequested)
     if regressionRequested, let classes = data.classIndices {
