@@ -15,12 +15,14 @@ let package = Package(
   name: "DendriteFuzz",
   dependencies: [.package(path: "..")],
   targets: [
+    // zlib for FuzzIDX, which gzips each input so that valid streams reach Gzip.decompress.
+    .systemLibrary(name: "FuzzZlib", path: "Sources/FuzzZlib"),
     .executableTarget(
       name: "FuzzCSV",
       dependencies: [.product(name: "DendriteData", package: rootIdentity)]),
     .executableTarget(
       name: "FuzzIDX",
-      dependencies: [.product(name: "DendriteData", package: rootIdentity)]),
+      dependencies: ["FuzzZlib", .product(name: "DendriteData", package: rootIdentity)]),
     .executableTarget(
       name: "FuzzSafetensors",
       dependencies: [.product(name: "Dendrite", package: rootIdentity)]),

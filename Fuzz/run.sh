@@ -5,9 +5,10 @@
 #     Fuzz/run.sh idx 600 -runs=1000000  # extra arguments go to libFuzzer
 #     Fuzz/run.sh safetensors 0 Fuzz/Artifacts/safetensors/crash-…   # replay one input
 #
-# TARGET is csv, idx or safetensors. New interesting inputs go to Fuzz/Corpus/TARGET
-# (git-ignored), crashes to Fuzz/Artifacts/TARGET/; the committed seeds in
-# Fuzz/Seeds/TARGET start the run. Exits non-zero when libFuzzer finds a crash.
+# TARGET is csv, idx or safetensors; SECONDS 0 fuzzes until stopped (Ctrl-C). New
+# interesting inputs go to Fuzz/Corpus/TARGET (git-ignored), crashes to
+# Fuzz/Artifacts/TARGET/; the committed seeds in Fuzz/Seeds/TARGET start the run.
+# Exits non-zero when libFuzzer finds a crash.
 set -euo pipefail
 
 usage() { echo "usage: $0 csv|idx|safetensors SECONDS [libFuzzer arguments…]" >&2; exit 2; }
@@ -33,8 +34,11 @@ lld=$(dirname "$(readlink -f "$swiftc")")/ld.lld
 printf '{"schemaVersion":"1.0","linker":{"path":"%s"}}\n' "$lld" > "$scratch/toolset.json"
 
 echo "== building $product (release, -sanitize=fuzzer,address)" >&2
+# `--sanitize fuzzer` makes SwiftPM build the executables with -parse-as-library and link
+# libFuzzer; its second `--sanitize address` would come as a separate -sanitize= flag, and
+# swiftc keeps only the last one, so ASan goes in as one combined flag instead.
 swift build --package-path "$here" --scratch-path "$scratch" -c release \
-  --sanitize fuzzer --sanitize address --toolset "$scratch/toolset.json" --product "$product" >&2
+  --sanitize fuzzer -Xswiftc -sanitize=fuzzer,address --toolset "$scratch/toolset.json" --product "$product" >&2
 
 binary=$scratch/release/$product
 # Swift's backtracer would catch the crash signal before libFuzzer saves the input.

@@ -13,7 +13,9 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
   let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
   guard let file = try? SafetensorsFile(bytes: bytes) else { return 0 }
   let encoded = file.encoded()
-  guard let again = try? SafetensorsFile(bytes: encoded) else { preconditionFailure("encoded() output does not read back") }
+  guard let again = try? SafetensorsFile(bytes: encoded) else {
+    preconditionFailure("encoded() output does not read back")
+  }
   precondition(again.encoded() == encoded, "encoded() → init(bytes:) → encoded() changed the bytes")
   guard let model = try? ModelFile(safetensors: file) else { return 0 }
   precondition((try? ModelFile(safetensors: model.safetensors())) != nil, "ModelFile.safetensors() does not read back")
