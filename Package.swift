@@ -14,7 +14,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
   ],
   targets: [
-    .target(name: "Dendrite"),
+    .target(name: "CDendriteKernels"),
+    .target(name: "Dendrite", dependencies: ["CDendriteKernels"]),
     .systemLibrary(
       name: "CZlib",
       path: "Sources/CZlib",

@@ -1,23 +1,74 @@
-// Single-precision GEMM in portable Swift (SSE2 on the default x86-64 target):
-// cache-blocked, packed panels, a 6×8 register-tiled SIMD micro-kernel.
+// Single-precision GEMM: cache-blocked, packed panels, register-tiled micro-kernels.
+// On x86-64 the micro-kernel is chosen at run time: AVX-512F (12×32 tile) or AVX2+FMA
+// (6×16) from the CDendriteKernels C target, else the portable Swift 6×8 SIMD4 kernel
+// (SSE2 on the default x86-64 target; the only kernel on other architectures, where
+// FMA and NEON are baseline). The packing and loop nest below are shared.
 // `enum Kernels` is declared in Kernels.swift.
 
+import CDendriteKernels
+
 extension Kernels {
+  // MARK: Kernel selection
+
+  /// The micro-kernels, in increasing order of speed.
+  enum GEMMKernel: Int, Comparable, CaseIterable, Sendable {
+    /// Portable Swift, 6×8 tile of `SIMD4<Float>`.
+    case swift
+    /// C with AVX2 + FMA, 6×16 tile (x86-64).
+    case avx2
+    /// C with AVX-512F, 12×32 tile (x86-64).
+    case avx512
+
+    static func < (l: Self, r: Self) -> Bool { l.rawValue < r.rawValue }
+  }
+
+  /// The fastest micro-kernel this CPU and OS support, detected once.
+  static let gemmKernel: GEMMKernel = {
+    switch dendrite_sgemm_isa() {
+    case 2: .avx512
+    case 1: .avx2
+    default: .swift
+    }
+  }()
+
+  /// Register tile and cache blocking of one micro-kernel (sizes in elements).
+  private struct Blocking {
+    /// Rows × columns of the register tile.
+    let mr: Int, nr: Int
+    /// Maximum depth of a rank-KC update, rows of the packed A block, columns of the B panel.
+    let kc: Int, mc: Int, nc: Int
+    /// Copies of each A value in the packed panel: the Swift kernel loads A values
+    /// pre-splatted to `SIMD4` (4); the C kernels broadcast them from memory (1).
+    let splat: Int
+  }
+
+  private static func blocking(_ kernel: GEMMKernel) -> Blocking {
+    switch kernel {
+    case .swift: Blocking(mr: gemmMR, nr: gemmNR, kc: gemmKC, mc: gemmMC, nc: gemmNC, splat: 4)
+    // KC·NR·4 B = 16 KiB (AVX2) / 32 KiB (AVX-512) micro-panel of B stays in the 48 KiB L1;
+    // the MC×KC block of A (144 / 192 KiB) in L2.
+    case .avx2: Blocking(mr: Int(DENDRITE_AVX2_MR), nr: Int(DENDRITE_AVX2_NR), kc: 256, mc: 144, nc: gemmNC, splat: 1)
+    case .avx512: Blocking(mr: Int(DENDRITE_AVX512_MR), nr: Int(DENDRITE_AVX512_NR), kc: 256, mc: 192, nc: gemmNC, splat: 1)
+    }
+  }
+
   // MARK: Blocking parameters
   //
   // Goto/BLIS loop nest (sizes in elements):
   //
   //   for jc in 0..<n step NC                 B column panel
   //     for pc in 0..<k step KC               rank-KC update (first one applies beta)
-  //       pack op(B)[pc..+KC, jc..+NC]        -> packedB, NR-wide micro-panels
-  //       for ic in 0..<m step MC             A row block (the loop to split across threads)
+  //       pack op(B)[pc..+KC, jc..+NC]        -> packedB, NR-wide micro-panels (threads split the panels)
+  //       for ic in 0..<m step MC             A row block (threads split the blocks)
   //         pack op(A)[ic..+MC, pc..+KC]      -> packedA, MR-tall micro-panels
   //         for jr in 0..<NC step NR          B micro-panel, stays in L1
   //           for ir in 0..<MC step MR        A micro-panel, streamed from L2
   //             micro-kernel: C[MR×NR] = alpha·Ã·B̃ + beta·C
   //
   // Blocks are balanced (k = 784 runs as 4 × 196, not 3 × 256 + 16), so the limits
-  // below are maxima. Without FMA the x86-64 SSE2 micro-kernel is bound by its
+  // are maxima. The constants below are the Swift kernel's; `blocking(_:)` gives the
+  // C kernels' (AVX-512 measured ~130 GFLOP/s single-threaded on 128×784×256 … 1024³,
+  // AVX2 ~75, Swift ~30). Without FMA the x86-64 SSE2 micro-kernel is bound by its
   // 12 mulps + 12 addps per step of k, not by memory, so the sizes are not critical:
   // KC 192…512 and MC 48…240 measured within noise of each other.
 
@@ -47,6 +98,23 @@ extension Kernels {
   static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                    alpha: Float, a: [Float], lda: Int, b: [Float], ldb: Int,
                    beta: Float, c: inout [Float], ldc: Int) {
+    gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+         a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: &c, ldc: ldc, kernel: gemmKernel)
+  }
+
+  /// Products with at least this many multiply-adds (m·n·k) split their row blocks
+  /// across `threadCount` threads; smaller ones run on the calling thread.
+  static let gemmParallelWork = 2_000_000
+
+  /// `gemm` with a given micro-kernel, which this CPU must support (`kernel <= gemmKernel`),
+  /// and at most `threads` threads; tests use it to check every kernel, the Swift
+  /// fallback included. The result does not depend on the number of threads: each
+  /// block of C is computed by one thread, in the same order.
+  static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+                   alpha: Float, a: [Float], lda: Int, b: [Float], ldb: Int,
+                   beta: Float, c: inout [Float], ldc: Int, kernel: GEMMKernel,
+                   threads: Int = threadCount) {
+    precondition(kernel <= gemmKernel, "gemm: kernel \(kernel) is not supported on this CPU")
     precondition(m >= 0 && n >= 0 && k >= 0, "gemm: negative dimension")
     checkOperand(a.count, rows: transposeA ? k : m, cols: transposeA ? m : k, ld: lda, "A")
     checkOperand(b.count, rows: transposeB ? n : k, cols: transposeB ? k : n, ld: ldb, "B")
@@ -63,7 +131,10 @@ extension Kernels {
         b.withUnsafeBufferPointer { bBuf in
           let opA = Strided(base: aBuf.baseAddress!, row: transposeA ? 1 : lda, col: transposeA ? lda : 1)
           let opB = Strided(base: bBuf.baseAddress!, row: transposeB ? 1 : ldb, col: transposeB ? ldb : 1)
-          blocked(m: m, n: n, k: k, alpha: alpha, a: opA, b: opB, beta: beta, c: pc, ldc: ldc)
+          let work = m.multipliedReportingOverflow(by: n).partialValue.multipliedReportingOverflow(by: k)
+          let parallel = work.overflow || work.partialValue >= gemmParallelWork
+          blocked(m: m, n: n, k: k, alpha: alpha, a: opA, b: opB, beta: beta, c: pc, ldc: ldc,
+                  kernel: kernel, threads: parallel ? max(1, threads) : 1)
         }
       }
     }
@@ -100,17 +171,30 @@ extension Kernels {
   // MARK: Loop nest
 
   private static func blocked(m: Int, n: Int, k: Int, alpha: Float, a: Strided, b: Strided,
-                              beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
-    let kcb = balanced(k, gemmKC, 1), mcb = balanced(m, gemmMC, gemmMR), ncb = balanced(n, gemmNC, gemmNR)
-    // One 64-byte-aligned allocation per call: [packedA | packedB | edge tile], each
-    // section a multiple of 16 floats so the SIMD loads from packed data are aligned.
-    let aFloats = roundUp(4 * mcb * kcb, 16), bFloats = roundUp(kcb * ncb, 16)
-    let total = aFloats + bFloats + gemmMR * gemmNR
+                              beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, kernel: GEMMKernel,
+                              threads: Int) {
+    let blk = blocking(kernel)
+    let kcb = balanced(k, blk.kc, 1), ncb = balanced(n, blk.nc, blk.nr)
+    // Row blocks of A: as few and even as MC allows; with several threads, a multiple
+    // of the thread count (so m = 128 still splits in two).
+    let mcb: Int
+    let threads = min(threads, (m + blk.mr - 1) / blk.mr)
+    if threads > 1 {
+      let blocks = roundUp((m + blk.mc - 1) / blk.mc, threads)
+      mcb = roundUp((m + blocks - 1) / blocks, blk.mr)
+    } else {
+      mcb = balanced(m, blk.mc, blk.mr)
+    }
+    // One 64-byte-aligned allocation per call: [packedB | packedA, edge tile for each
+    // thread], each section a multiple of 16 floats so the SIMD loads from packed
+    // data are aligned.
+    let aFloats = roundUp(blk.splat * mcb * kcb, 16), bFloats = roundUp(kcb * ncb, 16)
+    let perThread = aFloats + roundUp(blk.mr * blk.nr, 16)
+    let total = bFloats + threads * perThread
     let raw = UnsafeMutableRawPointer.allocate(byteCount: total * 4, alignment: 64)
     defer { raw.deallocate() }
-    let packedA = raw.bindMemory(to: Float.self, capacity: total)
-    let packedB = packedA + aFloats
-    let edge = packedB + bFloats
+    let packedB = raw.bindMemory(to: Float.self, capacity: total)
+    let rowBlocks = (m + mcb - 1) / mcb
 
     for jc in stride(from: 0, to: n, by: ncb) {
       let nc = min(ncb, n - jc)
@@ -118,30 +202,89 @@ extension Kernels {
         let kc = min(kcb, k - pc)
         // Only the first rank-KC update applies the caller's beta; later ones accumulate.
         let betaBlock: Float = pc == 0 ? beta : 1
-        packB(b, p0: pc, j0: jc, kc: kc, nc: nc, into: packedB)
-        // To parallelise, split this loop: packedB is shared read-only, and each
-        // thread needs its own packedA and edge tile; the C blocks are disjoint.
-        for ic in stride(from: 0, to: m, by: mcb) {
-          let mc = min(mcb, m - ic)
-          packA(a, i0: ic, p0: pc, mc: mc, kc: kc, into: packedA)
-          macroKernel(mc: mc, nc: nc, kc: kc, packedA: packedA, packedB: packedB,
+        let panels = (nc + blk.nr - 1) / blk.nr
+        if threads == 1 || panels < 2 * threads {
+          packB(b, p0: pc, j0: jc, kc: kc, nc: nc, nr: blk.nr, into: packedB)
+        } else {
+          // Pack the B panel in parallel too: a few runs of micro-panels per thread.
+          let chunks = 2 * threads
+          workerPool.run(tasks: chunks, participants: threads) { _, chunk in
+            let j0 = chunk * panels / chunks * blk.nr, j1 = min(nc, (chunk + 1) * panels / chunks * blk.nr)
+            packB(b, p0: pc, j0: jc + j0, kc: kc, nc: j1 - j0, nr: blk.nr, into: packedB + j0 * kc)
+          }
+        }
+        // Row blocks of C are disjoint: each is packed and computed by one thread, with
+        // that thread's packedA and edge tile; packedB is shared read-only.
+        let rowBlock = { (thread: Int, block: Int) in
+          let packedA = packedB + bFloats + thread * perThread
+          let edge = packedA + aFloats
+          let ic = block * mcb, mc = min(mcb, m - ic)
+          packA(a, i0: ic, p0: pc, mc: mc, kc: kc, mr: blk.mr, splat: blk.splat, into: packedA)
+          macroKernel(kernel, blk, mc: mc, nc: nc, kc: kc, packedA: packedA, packedB: packedB,
                       c: c + ic * ldc + jc, ldc: ldc, alpha: alpha, beta: betaBlock, edge: edge)
+        }
+        if threads == 1 {
+          for block in 0..<rowBlocks { rowBlock(0, block) }
+        } else {
+          workerPool.run(tasks: rowBlocks, participants: threads, rowBlock)
         }
       }
     }
   }
 
   /// C[mc×nc] = alpha · Ã·B̃ + beta · C for one packed A block and the packed B panel.
-  private static func macroKernel(mc: Int, nc: Int, kc: Int,
+  private static func macroKernel(_ kernel: GEMMKernel, _ blk: Blocking, mc: Int, nc: Int, kc: Int,
                                   packedA: UnsafeMutablePointer<Float>, packedB: UnsafeMutablePointer<Float>,
                                   c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float,
                                   edge: UnsafeMutablePointer<Float>) {
-    let mr = gemmMR, nr = gemmNR
+    let mr = blk.mr, nr = blk.nr
     for jr in stride(from: 0, to: nc, by: nr) {
       let bPanel = packedB + jr * kc
       for ir in stride(from: 0, to: mc, by: mr) {
-        microKernel(kc: kc, a: packedA + 4 * ir * kc, b: bPanel, c: c + ir * ldc + jr, ldc: ldc,
-                    rows: min(mr, mc - ir), cols: min(nr, nc - jr), alpha: alpha, beta: beta, edge: edge)
+        let aPanel = packedA + blk.splat * ir * kc, cTile = c + ir * ldc + jr
+        let rows = min(mr, mc - ir), cols = min(nr, nc - jr)
+        if kernel == .swift {
+          microKernel(kc: kc, a: aPanel, b: bPanel, c: cTile, ldc: ldc,
+                      rows: rows, cols: cols, alpha: alpha, beta: beta, edge: edge)
+        } else if rows == mr && cols == nr {
+          cKernel(kernel, kc: kc, a: aPanel, b: bPanel, c: cTile, ldc: ldc, alpha: alpha, beta: beta)
+        } else {
+          // Edge tile: compute the whole tile on the zero padding into `edge`, then
+          // merge its valid part.
+          cKernel(kernel, kc: kc, a: aPanel, b: bPanel, c: edge, ldc: nr, alpha: alpha, beta: 0)
+          mergeEdge(edge, nr: nr, into: cTile, ldc: ldc, rows: rows, cols: cols, beta: beta, fused: true)
+        }
+      }
+    }
+  }
+
+  /// One full tile with a C micro-kernel (see DendriteKernels.h).
+  @inline(__always) private static func cKernel(_ kernel: GEMMKernel, kc: Int,
+                                                a: UnsafeMutablePointer<Float>, b: UnsafeMutablePointer<Float>,
+                                                c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float) {
+    if kernel == .avx512 {
+      dendrite_sgemm_avx512(kc, a, b, c, ldc, alpha, beta)
+    } else {
+      dendrite_sgemm_avx2(kc, a, b, c, ldc, alpha, beta)
+    }
+  }
+
+  /// C[rows×cols] = tile + beta · C, where `tile` (row stride nr) already holds alpha·Ã·B̃;
+  /// beta == 0 never reads C. `fused` rounds like the C kernels' full tiles (one FMA),
+  /// otherwise like the Swift kernel's (multiply, then add), so edge and full tiles
+  /// round alike and the result does not depend on where the row blocks split.
+  private static func mergeEdge(_ tile: UnsafeMutablePointer<Float>, nr: Int, into c: UnsafeMutablePointer<Float>,
+                                ldc: Int, rows: Int, cols: Int, beta: Float, fused: Bool) {
+    for i in 0..<rows {
+      let src = tile + i * nr, dst = c + i * ldc
+      for j in 0..<cols {
+        if beta == 0 {
+          dst[j] = src[j]
+        } else if fused {
+          dst[j] = src[j].addingProduct(dst[j], beta)
+        } else {
+          dst[j] = dst[j] * beta + src[j]
+        }
       }
     }
   }
@@ -160,11 +303,35 @@ extension Kernels {
   // MARK: Packing
 
   /// Packs op(A)[i0..<i0+mc, p0..<p0+kc] as MR-row micro-panels. A micro-panel holds kc
-  /// columns of MR values, each value splatted to a SIMD4 (so the micro-kernel loads
-  /// it ready to multiply, without a shuffle); rows past mc are zero.
-  private static func packA(_ a: Strided, i0: Int, p0: Int, mc: Int, kc: Int,
+  /// columns of MR values; rows past mc are zero. With splat 4 (the Swift kernel) each
+  /// value is splatted to a SIMD4, so the micro-kernel loads it ready to multiply.
+  private static func packA(_ a: Strided, i0: Int, p0: Int, mc: Int, kc: Int, mr: Int, splat: Int,
                             into dst: UnsafeMutablePointer<Float>) {
-    let mr = gemmMR
+    if splat == 1 {
+      for ir in stride(from: 0, to: mc, by: mr) {
+        let rows = min(mr, mc - ir)
+        let src = a.base + (i0 + ir) * a.row + p0 * a.col
+        let panel = dst + ir * kc
+        if a.col == 1 {
+          // Row-major A: read each row contiguously, scatter it down the panel.
+          for i in 0..<rows {
+            var s = src + i * a.row, o = panel + i
+            for _ in 0..<kc { o.pointee = s.pointee; s += 1; o += mr }
+          }
+        } else {
+          // Transposed A: the values of one panel column are contiguous.
+          for p in 0..<kc {
+            var s = src + p * a.col, o = panel + p * mr
+            for _ in 0..<rows { o.pointee = s.pointee; s += a.row; o += 1 }
+          }
+        }
+        if rows < mr {
+          for p in 0..<kc { (panel + p * mr + rows).update(repeating: 0, count: mr - rows) }
+        }
+      }
+      return
+    }
+    precondition(splat == 4 && mr == gemmMR)
     var out = UnsafeMutableRawPointer(dst)
     @inline(__always) func put(_ x: Float, _ i: Int) {
       out.storeBytes(of: SIMD4(repeating: x), toByteOffset: 16 * i, as: SIMD4<Float>.self)
@@ -192,9 +359,29 @@ extension Kernels {
 
   /// Packs op(B)[p0..<p0+kc, j0..<j0+nc] as NR-column micro-panels: kc rows of
   /// NR consecutive floats each, columns past nc zero.
-  private static func packB(_ b: Strided, p0: Int, j0: Int, kc: Int, nc: Int,
+  private static func packB(_ b: Strided, p0: Int, j0: Int, kc: Int, nc: Int, nr: Int,
                             into dst: UnsafeMutablePointer<Float>) {
-    let nr = gemmNR
+    if nr != gemmNR {
+      for jr in stride(from: 0, to: nc, by: nr) {
+        let cols = min(nr, nc - jr)
+        let src = b.base + p0 * b.row + (j0 + jr) * b.col
+        let panel = dst + jr * kc
+        if b.col == 1 {
+          // Untransposed B: one row of the micro-panel is `cols` contiguous floats.
+          for p in 0..<kc { (panel + p * nr).update(from: src + p * b.row, count: cols) }
+        } else {
+          // Transposed B: read each column contiguously, scatter it down the panel.
+          for j in 0..<cols {
+            var s = src + j * b.col, o = panel + j
+            for _ in 0..<kc { o.pointee = s.pointee; s += b.row; o += nr }
+          }
+        }
+        if cols < nr {
+          for p in 0..<kc { (panel + p * nr + cols).update(repeating: 0, count: nr - cols) }
+        }
+      }
+      return
+    }
     var out = dst
     for jr in stride(from: 0, to: nc, by: nr) {
       let cols = min(nr, nc - jr)
@@ -265,11 +452,6 @@ extension Kernels {
     store(c0l, c0h, 0); store(c1l, c1h, 1); store(c2l, c2h, 2)
     store(c3l, c3h, 3); store(c4l, c4h, 4); store(c5l, c5h, 5)
     if full { return }
-    for i in 0..<rows {
-      let src = edge + i * gemmNR, dst = c + i * ldc
-      for j in 0..<cols {
-        dst[j] = beta == 0 ? src[j] : dst[j] * beta + src[j]
-      }
-    }
+    mergeEdge(edge, nr: gemmNR, into: c, ldc: ldc, rows: rows, cols: cols, beta: beta, fused: false)
   }
 }

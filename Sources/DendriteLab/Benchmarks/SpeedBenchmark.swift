@@ -28,7 +28,7 @@ public struct SpeedBenchmark: Sendable {
   public struct GEMMFigure: Sendable {
     /// `MxKxN`, as the peers' script names shapes.
     public var shape: String
-    /// Threads used.
+    /// Threads available to the kernels (small products run on one).
     public var threads: Int
     /// Billions of floating-point operations per second (2·m·n·k per product).
     public var gflops: Double
@@ -113,7 +113,7 @@ public struct SpeedBenchmark: Sendable {
       elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
     let flops = 2 * Double(m) * Double(n) * Double(k) * Double(repetitions)
-    return GEMMFigure(shape: "\(m)x\(k)x\(n)", threads: 1, gflops: flops / elapsed / 1e9)
+    return GEMMFigure(shape: "\(m)x\(k)x\(n)", threads: ComputeSettings.threadCount, gflops: flops / elapsed / 1e9)
   }
 
   /// The process's peak resident set size so far, in MB (0 where the platform has no getrusage).

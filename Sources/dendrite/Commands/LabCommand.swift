@@ -23,7 +23,10 @@ struct LabCommand: ParsableCommand {
   @Flag(name: .long, help: "Shorter runs for a smoke test (the figures are not the study's).")
   var quick = false
 
+  @OptionGroup var threadOption: ThreadOption
+
   func run() throws {
+    threadOption.apply()
     try reportingErrors {
       let started = Date()
       try Lab.prepareOutput(directory: output)

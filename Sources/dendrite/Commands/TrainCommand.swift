@@ -73,6 +73,8 @@ struct TrainCommand: ParsableCommand {
   @Flag(help: "Print one JSON object on stdout instead of text.")
   var json = false
 
+  @OptionGroup var threadOption: ThreadOption
+
   func validate() throws {
     _ = try LayerSizes.parse(layers)
     guard epochs > 0 else { throw ValidationError("--epochs must be a positive whole number, got \(epochs)") }
@@ -104,6 +106,7 @@ struct TrainCommand: ParsableCommand {
   }
 
   func run() throws {
+    threadOption.apply()
     try reportingErrors {
       if let save { try checkWritable(save, option: "--save") }
       if let checkpoint { try checkWritable(checkpoint, option: "--checkpoint") }
