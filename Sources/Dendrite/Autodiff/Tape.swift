@@ -85,6 +85,16 @@ extension Tensor {
   public static func recording(
     _ value: Tensor, from inputs: [Tensor], pullback: @escaping (Tensor) -> [Tensor]
   ) -> Tensor {
+    recording(value, from: inputs) { upstream, _ in pullback(upstream).map { Optional($0) } }
+  }
+
+  /// Like ``recording(_:from:pullback:)``, for ops whose input gradients are expensive:
+  /// `pullback` also receives which inputs need a gradient (those being differentiated)
+  /// and returns nil for the others, so that, say, a layer's input data gets no gradient
+  /// computed for it.
+  static func recording(
+    _ value: Tensor, from inputs: [Tensor], pullback: @escaping (Tensor, _ needed: [Bool]) -> [Tensor?]
+  ) -> Tensor {
     guard let tape = inputs.lazy.compactMap({ $0.tapeHandle?.tape }).first, tape.isRecording
     else {
       return value.withoutDerivative()
@@ -93,18 +103,22 @@ extension Tensor {
       guard let handle = input.tapeHandle, handle.tape === tape else { return nil }
       return handle.position
     }
+    let needed = positions.map { $0 != nil }
     let inputShapes = inputs.map(\.shape)
     let checkedPullback: (Tensor) -> [Tensor] = { upstream in
-      let gradients = pullback(upstream)
+      let gradients = pullback(upstream, needed)
       precondition(
         gradients.count == inputShapes.count,
         "pullback returned \(gradients.count) gradients for \(inputShapes.count) inputs")
-      for (inputShape, gradient) in zip(inputShapes, gradients) {
+      return zip(inputShapes, zip(needed, gradients)).map { inputShape, pair in
+        let (isNeeded, gradient) = pair
+        guard isNeeded else { return Tensor(shape: [0], scalars: []) }  // never read: no tape position
+        guard let gradient else { preconditionFailure("pullback returned no gradient for a differentiated input") }
         precondition(
           inputShape == gradient.shape,
           "pullback returned a gradient of shape \(gradient.shape) for an input of shape \(inputShape)")
+        return gradient
       }
-      return gradients
     }
     let position = tape.append(Tape.Entry(inputs: positions, pullback: checkedPullback))
     var result = value
