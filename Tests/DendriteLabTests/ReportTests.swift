@@ -207,9 +207,13 @@ struct ReportTests {
   }
 
   /// Set DENDRITE_REPORT_SAMPLE=/tmp/sample.html to write the sample report for a visual check.
-  @Test("the sample report can be written for a visual check")
+  @Test(
+    "the sample report can be written for a visual check",
+    .enabled(
+      if: ProcessInfo.processInfo.environment["DENDRITE_REPORT_SAMPLE"] != nil,
+      "a tool for looking at the report by eye; runs only when DENDRITE_REPORT_SAMPLE names a file"))
   func writeSample() throws {
-    guard let path = ProcessInfo.processInfo.environment["DENDRITE_REPORT_SAMPLE"] else { return }
+    let path = try #require(ProcessInfo.processInfo.environment["DENDRITE_REPORT_SAMPLE"])
     try ReportTests.sampleReport().html().write(toFile: path, atomically: true, encoding: .utf8)
   }
 }

@@ -225,8 +225,11 @@ private let shapes: [GEMMShape] = [
 /// `GEMM_BENCH=1 swift test -c release --filter GEMMBench`). Kernels are interleaved;
 /// prints the median GFLOP/s of each.
 @Suite("GEMM benchmark") struct GEMMBench {
-  @Test func throughput() {
-    guard ProcessInfo.processInfo.environment["GEMM_BENCH"] != nil else { return }
+  @Test(
+    .enabled(
+      if: ProcessInfo.processInfo.environment["GEMM_BENCH"] != nil,
+      "a benchmark, not a test: prints GFLOP/s, asserts nothing; runs only with GEMM_BENCH=1"))
+  func throughput() {
     let kernels = Kernels.GEMMKernel.allCases.filter { $0 <= Kernels.gemmKernel }
     let threads = Int(ProcessInfo.processInfo.environment["GEMM_BENCH_THREADS"] ?? "") ?? 1
     let cases: [(Int, Int, Int, Bool, Bool)] = [

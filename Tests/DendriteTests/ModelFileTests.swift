@@ -413,7 +413,7 @@ struct ModelFileTests {
     }
   }
 
-  @Test("an unwritable folder is a permission error and the previous file stays intact", .enabled(if: getuid() != 0))
+  @Test("an unwritable folder is a permission error and the previous file stays intact", .enabled(if: getuid() != 0, "root ignores folder permissions, so this runs only as another user (CI runs as root)"))
   func atomicWriteUnwritableFolder() throws {
     try withTemporaryDirectory { directory in
       let path = directory + "/model.safetensors"
@@ -439,7 +439,9 @@ struct ModelFileTests {
   ///     python3 Scripts/check_model_file.py /tmp/mc/classifier.safetensors /tmp/mc/classifier.csv /tmp/mc/classifier.json
   @Test(
     "exports fixtures for Scripts/check_model_file.py",
-    .enabled(if: ProcessInfo.processInfo.environment["DENDRITE_MODEL_CHECK_DIR"] != nil))
+    .enabled(
+      if: ProcessInfo.processInfo.environment["DENDRITE_MODEL_CHECK_DIR"] != nil,
+      "writes fixtures for the Python check by hand; .ci/run checks a CLI-trained model instead"))
   func exportPythonFixtures() throws {
     let directory = ProcessInfo.processInfo.environment["DENDRITE_MODEL_CHECK_DIR"] ?? "."
     var generator = RandomGenerator(seed: 5)

@@ -43,7 +43,10 @@ extension Tensor {
     if shape == target { return self }
     precondition(
       Tensor.broadcastShape(shape, target) == target, "cannot broadcast shape \(shape) to \(target)")
-    let value = Tensor.broadcastValues(Tensor.zeros(shape: target), withoutDerivative()) { $1 }
+    let strides = Tensor.broadcastStrides(shape, to: target)
+    let value = Tensor(
+      shape: target,
+      scalars: Kernels.broadcastMap(scalars, strides: strides, scalars, strides: strides, shape: target) { a, _ in a })
     let sourceShape = shape
     return Tensor.recording(value, from: [self]) { g in [g.summed(toShape: sourceShape)] }
   }
