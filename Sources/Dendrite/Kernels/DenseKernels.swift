@@ -1,0 +1,141 @@
+// The pointwise parts of a dense layer's forward and backward pass, fused into single
+// passes over a batch's rows: bias + activation after the GEMM, the activation's
+// derivative before the backward GEMMs, the bias gradient as column sums, and an
+// in-place axpy for parameter updates. ``Trainer`` runs these on buffers it reuses.
+// `enum Kernels` is declared in Kernels.swift.
+
+extension Kernels {
+  /// The elementwise activations whose value and derivative these kernels compute
+  /// inline (the others go through the tensor ops and the tape).
+  enum PointwiseActivation: Equatable, Sendable {
+    /// f(z) = z.
+    case linear
+    /// f(z) = max(0, z), f′(z) = 1 for z > 0 else 0.
+    case relu
+    /// f(z) = z for z > 0 else α·z, f′(z) = 1 for z > 0 else α.
+    case leakyRelu(Float)
+    /// f(z) = σ(z), f′ = σ(z)(1 − σ(z)) = a(1 − a).
+    case sigmoid
+    /// f(z) = tanh z, f′ = 1 − a².
+    case tanh
+  }
+
+  /// z[r, j] += bias[j] for every row, then a = f(z) (for `.linear`, `a` is not written:
+  /// the caller reads z). z and a are `rows × cols`, row-major.
+  static func addBiasAndActivate(
+    _ z: inout [Float], bias: [Float], rows: Int, cols: Int,
+    activation: PointwiseActivation, into a: inout [Float]
+  ) {
+    precondition(bias.count == cols, "bias has \(bias.count) elements for \(cols) columns")
+    precondition(z.count >= rows * cols && (activation == .linear || a.count >= rows * cols),
+                 "buffers too small for \(rows) × \(cols)")
+    z.withUnsafeMutableBufferPointer { zb in
+      bias.withUnsafeBufferPointer { bb in
+        let zp = zb.baseAddress!, bp = bb.baseAddress!
+        if activation == .linear {
+          for r in 0..<rows {
+            let row = zp + r * cols
+            for j in 0..<cols { row[j] += bp[j] }
+          }
+          return
+        }
+        a.withUnsafeMutableBufferPointer { ab in
+          let ap = ab.baseAddress!
+          for r in 0..<rows {
+            let zr = zp + r * cols, ar = ap + r * cols
+            switch activation {
+            case .linear: break
+            case .relu:
+              for j in 0..<cols {
+                let v = zr[j] + bp[j]
+                zr[j] = v
+                ar[j] = v > 0 ? v : 0
+              }
+            case .leakyRelu(let alpha):
+              for j in 0..<cols {
+                let v = zr[j] + bp[j]
+                zr[j] = v
+                ar[j] = v > 0 ? v : alpha * v
+              }
+            case .sigmoid:
+              for j in 0..<cols {
+                let v = zr[j] + bp[j]
+                zr[j] = v
+                ar[j] = ScalarMath.sigmoid(v)
+              }
+            case .tanh:
+              for j in 0..<cols {
+                let v = zr[j] + bp[j]
+                zr[j] = v
+                ar[j] = ScalarMath.tanh(v)
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// delta ⊙= f′(z), the chain rule through the activation: the gradient with respect to
+  /// the activation's output becomes the gradient with respect to its input. f′ is read
+  /// from z (ReLU-like) or from a = f(z) (sigmoid, tanh). `.linear` leaves delta alone.
+  static func multiplyByActivationDerivative(
+    _ delta: inout [Float], z: [Float], a: [Float], count: Int, activation: PointwiseActivation
+  ) {
+    if activation == .linear { return }
+    precondition(delta.count >= count && z.count >= count && a.count >= count, "buffers too small for \(count)")
+    delta.withUnsafeMutableBufferPointer { db in
+      z.withUnsafeBufferPointer { zb in
+        a.withUnsafeBufferPointer { ab in
+          let d = db.baseAddress!, zp = zb.baseAddress!, ap = ab.baseAddress!
+          switch activation {
+          case .linear: break
+          case .relu:
+            for i in 0..<count { d[i] = zp[i] > 0 ? d[i] : 0 }
+          case .leakyRelu(let alpha):
+            for i in 0..<count { d[i] = zp[i] > 0 ? d[i] : alpha * d[i] }
+          case .sigmoid:
+            for i in 0..<count { d[i] *= ap[i] * (1 - ap[i]) }
+          case .tanh:
+            for i in 0..<count { d[i] *= 1 - ap[i] * ap[i] }
+          }
+        }
+      }
+    }
+  }
+
+  /// out[j] = alpha · Σ_r x[r, j] + beta · out[j] (beta == 0 ignores out's contents): the
+  /// bias gradient Σ_batch δ, or with alpha = −η and beta = 1 the SGD step on the bias.
+  static func columnSums(
+    _ x: [Float], rows: Int, cols: Int, alpha: Float, beta: Float, into out: inout [Float]
+  ) {
+    precondition(x.count >= rows * cols && out.count >= cols, "buffers too small for \(rows) × \(cols)")
+    x.withUnsafeBufferPointer { xb in
+      out.withUnsafeMutableBufferPointer { ob in
+        let xp = xb.baseAddress!, op = ob.baseAddress!
+        // Sum the rows in order into a scratch row on the stack: each row is read once,
+        // contiguously, and the sum of every column runs in the same order as `sum(alongAxis: 0)`.
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: cols) { sums in
+          let s = sums.baseAddress!
+          s.initialize(repeating: 0, count: cols)
+          for r in 0..<rows {
+            let row = xp + r * cols
+            for j in 0..<cols { s[j] += row[j] }
+          }
+          for j in 0..<cols { op[j] = beta == 0 ? alpha * s[j] : alpha * s[j] + beta * op[j] }
+        }
+      }
+    }
+  }
+
+  /// y += alpha · x over the first `count` elements.
+  static func addScaled(_ x: [Float], by alpha: Float, to y: inout [Float], count: Int) {
+    precondition(x.count >= count && y.count >= count, "buffers too small for \(count)")
+    x.withUnsafeBufferPointer { xb in
+      y.withUnsafeMutableBufferPointer { yb in
+        let xp = xb.baseAddress!, yp = yb.baseAddress!
+        for i in 0..<count { yp[i] += alpha * xp[i] }
+      }
+    }
+  }
+}
