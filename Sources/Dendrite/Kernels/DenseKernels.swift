@@ -1,7 +1,7 @@
 // The pointwise parts of a dense layer's forward and backward pass, fused into single
 // passes over a batch's rows: bias + activation after the GEMM, the activation's
-// derivative before the backward GEMMs, the bias gradient as column sums, and an
-// in-place axpy for parameter updates. ``Trainer`` runs these on buffers it reuses.
+// derivative before the backward GEMMs, and the bias gradient (or SGD step) as column
+// sums. ``Trainer`` runs these on buffers it reuses.
 // `enum Kernels` is declared in Kernels.swift.
 
 extension Kernels {
@@ -35,7 +35,15 @@ extension Kernels {
         if activation == .linear {
           for r in 0..<rows {
             let row = zp + r * cols
-            for j in 0..<cols { row[j] += bp[j] }
+            var j = 0
+            while j + 8 <= cols {
+              store8(load8(row + j) + load8(bp + j), row + j)
+              j += 8
+            }
+            while j < cols {
+              row[j] += bp[j]
+              j += 1
+            }
           }
           return
         }
@@ -46,10 +54,18 @@ extension Kernels {
             switch activation {
             case .linear: break
             case .relu:
-              for j in 0..<cols {
+              var j = 0
+              while j + 8 <= cols {
+                let v = load8(zr + j) + load8(bp + j)
+                store8(v, zr + j)
+                store8(v.replacing(with: 0, where: v .<= 0), ar + j)
+                j += 8
+              }
+              while j < cols {
                 let v = zr[j] + bp[j]
                 zr[j] = v
                 ar[j] = v > 0 ? v : 0
+                j += 1
               }
             case .leakyRelu(let alpha):
               for j in 0..<cols {
@@ -88,16 +104,33 @@ extension Kernels {
       z.withUnsafeBufferPointer { zb in
         a.withUnsafeBufferPointer { ab in
           let d = db.baseAddress!, zp = zb.baseAddress!, ap = ab.baseAddress!
+          // Eight lanes at a time, then the tail; the selects compile to branch-free masks.
+          let vectorEnd = count / 8 * 8
           switch activation {
           case .linear: break
           case .relu:
-            for i in 0..<count { d[i] = zp[i] > 0 ? d[i] : 0 }
+            for i in stride(from: 0, to: vectorEnd, by: 8) {
+              store8(load8(d + i).replacing(with: 0, where: load8(zp + i) .<= 0), d + i)
+            }
+            for i in vectorEnd..<count { d[i] = zp[i] > 0 ? d[i] : 0 }
           case .leakyRelu(let alpha):
-            for i in 0..<count { d[i] = zp[i] > 0 ? d[i] : alpha * d[i] }
+            for i in stride(from: 0, to: vectorEnd, by: 8) {
+              let v = load8(d + i)
+              store8(v.replacing(with: alpha * v, where: load8(zp + i) .<= 0), d + i)
+            }
+            for i in vectorEnd..<count { d[i] = zp[i] > 0 ? d[i] : alpha * d[i] }
           case .sigmoid:
-            for i in 0..<count { d[i] *= ap[i] * (1 - ap[i]) }
+            for i in stride(from: 0, to: vectorEnd, by: 8) {
+              let y = load8(ap + i)
+              store8(load8(d + i) * (y * (1 - y)), d + i)
+            }
+            for i in vectorEnd..<count { d[i] *= ap[i] * (1 - ap[i]) }
           case .tanh:
-            for i in 0..<count { d[i] *= 1 - ap[i] * ap[i] }
+            for i in stride(from: 0, to: vectorEnd, by: 8) {
+              let y = load8(ap + i)
+              store8(load8(d + i) * (1 - y * y), d + i)
+            }
+            for i in vectorEnd..<count { d[i] *= 1 - ap[i] * ap[i] }
           }
         }
       }
@@ -127,15 +160,18 @@ extension Kernels {
       }
     }
   }
+}
 
-  /// y += alpha · x over the first `count` elements.
-  static func addScaled(_ x: [Float], by alpha: Float, to y: inout [Float], count: Int) {
-    precondition(x.count >= count && y.count >= count, "buffers too small for \(count)")
-    x.withUnsafeBufferPointer { xb in
-      y.withUnsafeMutableBufferPointer { yb in
-        let xp = xb.baseAddress!, yp = yb.baseAddress!
-        for i in 0..<count { yp[i] += alpha * xp[i] }
-      }
-    }
-  }
+/// Eight floats from `p` (any alignment).
+@inline(__always) private func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+  UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+}
+
+@inline(__always) private func load8(_ p: UnsafeMutablePointer<Float>) -> SIMD8<Float> {
+  UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+}
+
+/// Stores eight floats at `p` (any alignment).
+@inline(__always) private func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+  UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
 }
