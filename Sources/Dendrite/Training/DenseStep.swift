@@ -46,31 +46,6 @@ final class DenseStep {
     }
   }
 
-  /// The fused plan for `model`, or nil when it has a layer the fused step does not
-  /// handle: dropout with a positive rate, a softmax or other non-pointwise activation,
-  /// an activation layer that would follow another activation, or a custom layer.
-  static func plan(for model: Sequential) -> [DenseStep]? {
-    var steps: [DenseStep] = []
-    for layer in model.layers {
-      switch layer {
-      case let dense as Dense:
-        guard let activation = dense.activation.pointwise else { return nil }
-        steps.append(DenseStep(dense, activation: activation))
-      case let activationLayer as ActivationLayer:
-        guard let activation = activationLayer.activation.pointwise else { return nil }
-        if activation == .linear { continue }
-        // Fold into the dense layer before it, when that one is linear.
-        guard let previous = steps.last, previous.activation == .linear else { return nil }
-        steps[steps.count - 1] = previous.with(activation: activation)
-      case let dropout as Dropout where dropout.rate == 0:
-        continue
-      default:
-        return nil
-      }
-    }
-    return steps.isEmpty ? nil : steps
-  }
-
   private init(copying other: DenseStep, activation: Kernels.PointwiseActivation) {
     inputSize = other.inputSize
     outputSize = other.outputSize
@@ -79,21 +54,8 @@ final class DenseStep {
     bias = other.bias
   }
 
-  private func with(activation: Kernels.PointwiseActivation) -> DenseStep {
+  /// The same layer with another activation (an activation layer folded into it).
+  func with(activation: Kernels.PointwiseActivation) -> DenseStep {
     DenseStep(copying: self, activation: activation)
-  }
-}
-
-extension Activation {
-  /// The kernel form of an activation the fused step computes inline, or nil.
-  var pointwise: Kernels.PointwiseActivation? {
-    switch self {
-    case .linear: .linear
-    case .relu: .relu
-    case .leakyRelu: .leakyRelu(0.2)
-    case .sigmoid: .sigmoid
-    case .tanh: .tanh
-    default: nil
-    }
   }
 }

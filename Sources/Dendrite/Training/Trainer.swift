@@ -31,11 +31,13 @@ public final class Trainer<Opt: Optimizer> {
   /// Whether steps run as fused kernels (true) or on the tape (false).
   public let isFused: Bool
 
-  /// The model as it was given; its parameters are stale while `layers` holds them.
+  /// The model as it was given; its parameters are stale while `network` holds them.
   private var template: Sequential
-  private let layers: [DenseStep]
+  private let network: FusedNetwork?
   private let parameterNames: [String]
   private var context: ForwardContext
+  /// Features in and units out of the first and last dense layers, for checking batches.
+  private let inputSize: Int?, outputSize: Int?
 
   /// Prepares a trainer for `model`.
   ///
@@ -50,19 +52,18 @@ public final class Trainer<Opt: Optimizer> {
     self.template = model
     self.parameterNames = model.parameterNames
     self.context = ForwardContext(isTraining: true, seed: seed)
-    let plan = DenseStep.plan(for: model)
-    self.layers = plan ?? []
-    self.isFused = plan != nil
+    self.network = FusedNetwork(model)
+    let dense = model.layers.compactMap { $0 as? Dense }
+    self.inputSize = dense.first?.inputSize
+    self.outputSize = dense.last?.outputSize
+    self.isFused = network != nil
   }
 
   /// The model with the parameters trained so far.
   public var model: Sequential {
-    guard isFused else { return template }
+    guard let network else { return template }
     var model = template
-    model.parameterValues = layers.flatMap { layer in
-      [Tensor(shape: [layer.outputSize, layer.inputSize], scalars: layer.weight),
-       Tensor(shape: [layer.outputSize], scalars: layer.bias)]
-    }
+    model.parameterValues = network.parameterValues
     return model
   }
 
@@ -75,89 +76,25 @@ public final class Trainer<Opt: Optimizer> {
   @discardableResult
   public func step(inputs: Tensor, labels: Dataset.Labels) throws -> Float {
     try check(inputs: inputs, labels: labels)
-    guard isFused else { return generalStep(inputs: inputs, labels: labels) }
+    guard let network else { return generalStep(inputs: inputs, labels: labels) }
     let batch = inputs.shape[0]
-    forward(inputs.scalars, batch: batch)
-    let lossValue = outputGradient(batch: batch, labels: labels)
-    backwardAndUpdate(inputs.scalars, batch: batch)
+    network.forward(inputs.scalars, batch: batch)
+    let lossValue = network.lossAndOutputGradient(loss, labels: labels, batch: batch)
+    // Plain SGD folds into the gradient GEMMs; other optimizers get the gradients.
+    let foldedRate = (optimizer as? SGD).flatMap { $0.momentum == 0 && $0.weightDecay == 0 ? $0.learningRate : nil }
+    network.backward(inputs: inputs.scalars, batch: batch, foldedLearningRate: foldedRate)
+    if foldedRate != nil {
+      optimizer.beginStep()
+    } else {
+      updateWithOptimizer(network)
+    }
     return lossValue
   }
 
-  // MARK: The fused step
-
-  private func forward(_ inputs: [Float], batch: Int) {
-    for index in layers.indices {
-      let layer = layers[index]
-      layer.reserve(batch: batch)
-      let input = index == 0 ? inputs : layers[index - 1].output
-      Kernels.gemm(
-        transposeA: false, transposeB: true, m: batch, n: layer.outputSize, k: layer.inputSize, alpha: 1,
-        a: input, lda: layer.inputSize, b: layer.weight, ldb: layer.inputSize, beta: 0,
-        c: &layer.z, ldc: layer.outputSize)
-      Kernels.addBiasAndActivate(
-        &layer.z, bias: layer.bias, rows: batch, cols: layer.outputSize, activation: layer.activation,
-        into: &layer.a)
-    }
-  }
-
-  /// J, and ∂J/∂(last layer's output) written into its delta buffer.
-  private func outputGradient(batch: Int, labels: Dataset.Labels) -> Float {
-    let last = layers[layers.count - 1]
-    let count = batch * last.outputSize
-    switch (loss, labels) {
-    case (.softmaxCrossEntropy, .classes(let classes, _)):
-      return Kernels.softmaxCrossEntropyWithGradient(
-        logits: last.output, rows: batch, columns: last.outputSize, classIndices: classes, delta: &last.delta)
-    case (.meanSquaredError, .targets(let targets)):
-      return Kernels.meanSquaredErrorWithGradient(
-        outputs: last.output, targets: targets.scalars, count: count, delta: &last.delta)
-    default:
-      // Losses without a fused kernel: the tape differentiates the loss alone.
-      let outputs = Tensor(shape: [batch, last.outputSize], scalars: Array(last.output[0..<count]))
-      let (value, gradient) = valueWithGradient(at: outputs) { loss.compute(outputs: $0, labels: labels) }
-      last.delta.replaceSubrange(0..<count, with: gradient.scalars)
-      return value.scalar
-    }
-  }
-
-  private func backwardAndUpdate(_ inputs: [Float], batch: Int) {
-    // Plain SGD folds into the gradient GEMMs; anything else gets the gradients.
-    let sgd = optimizer as? SGD
-    let foldedRate: Float? = sgd.flatMap { $0.momentum == 0 && $0.weightDecay == 0 ? $0.learningRate : nil }
-    if foldedRate != nil { optimizer.beginStep() }
-    for index in layers.indices.reversed() {
-      let layer = layers[index]
-      let (n, k) = (layer.inputSize, layer.outputSize)
-      Kernels.multiplyByActivationDerivative(
-        &layer.delta, z: layer.z, a: layer.a, count: batch * k, activation: layer.activation)
-      let input = index == 0 ? inputs : layers[index - 1].output
-      if index > 0 {
-        // δ for the layer below, with this layer's weights before their update.
-        let below = layers[index - 1]
-        Kernels.gemm(
-          transposeA: false, transposeB: false, m: batch, n: n, k: k, alpha: 1,
-          a: layer.delta, lda: k, b: layer.weight, ldb: n, beta: 0, c: &below.delta, ldc: n)
-      }
-      if let rate = foldedRate {
-        Kernels.gemm(
-          transposeA: true, transposeB: false, m: k, n: n, k: batch, alpha: -rate,
-          a: layer.delta, lda: k, b: input, ldb: n, beta: 1, c: &layer.weight, ldc: n)
-        Kernels.columnSums(layer.delta, rows: batch, cols: k, alpha: -rate, beta: 1, into: &layer.bias)
-      } else {
-        layer.reserveGradients()
-        Kernels.gemm(
-          transposeA: true, transposeB: false, m: k, n: n, k: batch, alpha: 1,
-          a: layer.delta, lda: k, b: input, ldb: n, beta: 0, c: &layer.weightGradient, ldc: n)
-        Kernels.columnSums(layer.delta, rows: batch, cols: k, alpha: 1, beta: 0, into: &layer.biasGradient)
-      }
-    }
-    if foldedRate == nil { updateWithOptimizer() }
-  }
-
   /// The optimizer's own update, parameter by parameter, in the model's name order.
-  private func updateWithOptimizer() {
+  private func updateWithOptimizer(_ network: FusedNetwork) {
     optimizer.beginStep()
-    for (index, layer) in layers.enumerated() {
+    for (index, layer) in network.layers.enumerated() {
       var weight = Tensor(shape: [layer.outputSize, layer.inputSize], scalars: layer.weight)
       optimizer.update(
         &weight, named: parameterNames[2 * index],
@@ -186,9 +123,9 @@ public final class Trainer<Opt: Optimizer> {
     guard inputs.rank == 2, inputs.shape[0] > 0 else {
       throw TrainingError.dataMismatch("a training batch must be [batch, features] with at least one row, got \(inputs.shape)")
     }
-    if let first = layers.first, inputs.shape[1] != first.inputSize {
+    if let inputSize, inputs.shape[1] != inputSize {
       throw TrainingError.dataMismatch(
-        "the batch has \(inputs.shape[1]) features but the model's first layer takes \(first.inputSize)")
+        "the batch has \(inputs.shape[1]) features but the model's first layer takes \(inputSize)")
     }
     switch labels {
     case .classes(let classes, let classCount):
@@ -198,17 +135,17 @@ public final class Trainer<Opt: Optimizer> {
       if let bad = classes.first(where: { $0 < 0 || $0 >= classCount }) {
         throw TrainingError.dataMismatch("class index \(bad) is outside 0..<\(classCount)")
       }
-      if let last = layers.last, loss == .softmaxCrossEntropy, last.outputSize != classCount {
+      if let outputSize, loss == .softmaxCrossEntropy, outputSize != classCount {
         throw TrainingError.dataMismatch(
-          "the labels have \(classCount) classes but the model's output layer has \(last.outputSize) units")
+          "the labels have \(classCount) classes but the model's output layer has \(outputSize) units")
       }
     case .targets(let targets):
       guard targets.rank == 2, targets.shape[0] == inputs.shape[0] else {
         throw TrainingError.dataMismatch("targets of shape \(targets.shape) for a batch of \(inputs.shape[0]) rows")
       }
-      if let last = layers.last, targets.shape[1] != last.outputSize {
+      if let outputSize, targets.shape[1] != outputSize {
         throw TrainingError.dataMismatch(
-          "the targets have \(targets.shape[1]) columns but the model's output layer has \(last.outputSize) units")
+          "the targets have \(targets.shape[1]) columns but the model's output layer has \(outputSize) units")
       }
     }
   }

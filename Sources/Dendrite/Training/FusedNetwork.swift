@@ -1,0 +1,152 @@
+/// A ``Sequential`` stack of dense layers as the fused kernels run it: the forward pass,
+/// the loss with its output gradient, and the backward pass, on per-layer buffers that are
+/// allocated for the largest batch seen and then reused. ``Trainer`` and `fit` use it for
+/// models it can run; others go through the tape.
+final class FusedNetwork {
+  let layers: [DenseStep]
+
+  /// The fused form of `model`, or nil when it has a layer the fused kernels do not
+  /// handle: dropout with a positive rate, a softmax or other non-pointwise activation,
+  /// an activation layer that would follow another activation, or a custom layer.
+  init?(_ model: Sequential) {
+    var steps: [DenseStep] = []
+    for layer in model.layers {
+      switch layer {
+      case let dense as Dense:
+        guard let activation = dense.activation.pointwise else { return nil }
+        steps.append(DenseStep(dense, activation: activation))
+      case let activationLayer as ActivationLayer:
+        guard let activation = activationLayer.activation.pointwise else { return nil }
+        if activation == .linear { continue }
+        // Fold into the dense layer before it, when that one is linear.
+        guard let previous = steps.last, previous.activation == .linear else { return nil }
+        steps[steps.count - 1] = previous.with(activation: activation)
+      case let dropout as Dropout where dropout.rate == 0:
+        continue
+      default:
+        return nil
+      }
+    }
+    if steps.isEmpty { return nil }
+    layers = steps
+  }
+
+  var inputSize: Int { layers[0].inputSize }
+  var outputSize: Int { layers[layers.count - 1].outputSize }
+
+  /// Takes the parameters of `model`'s dense layers (the model this network was made from,
+  /// after an optimizer changed them). Arrays are shared, not copied.
+  func load(_ model: Sequential) {
+    var index = 0
+    for case let dense as Dense in model.layers {
+      layers[index].weight = dense.weight.scalars
+      layers[index].bias = dense.bias.scalars
+      index += 1
+    }
+  }
+
+  /// The parameters as tensors, in the model's `parameterValues` order.
+  var parameterValues: [Tensor] {
+    layers.flatMap { layer in
+      [Tensor(shape: [layer.outputSize, layer.inputSize], scalars: layer.weight),
+       Tensor(shape: [layer.outputSize], scalars: layer.bias)]
+    }
+  }
+
+  /// The gradients of the last ``backward(inputs:batch:foldedLearningRate:)`` without a
+  /// folded rate, in `parameterValues` order (sharing the buffers until the next step).
+  var gradientValues: [Tensor] {
+    layers.flatMap { layer in
+      [Tensor(shape: [layer.outputSize, layer.inputSize], scalars: layer.weightGradient),
+       Tensor(shape: [layer.outputSize], scalars: layer.biasGradient)]
+    }
+  }
+
+  /// The last forward pass's outputs, `[batch, outputs]` (a copy).
+  func outputs(batch: Int) -> Tensor {
+    let last = layers[layers.count - 1]
+    return Tensor(shape: [batch, last.outputSize], scalars: Array(last.output[0..<(batch * last.outputSize)]))
+  }
+
+  /// z_l = a_(l−1)·W_lᵀ + b_l, a_l = f(z_l) for every layer, from `inputs` `[batch, in]`.
+  func forward(_ inputs: [Float], batch: Int) {
+    for index in layers.indices {
+      let layer = layers[index]
+      layer.reserve(batch: batch)
+      let input = index == 0 ? inputs : layers[index - 1].output
+      Kernels.gemm(
+        transposeA: false, transposeB: true, m: batch, n: layer.outputSize, k: layer.inputSize, alpha: 1,
+        a: input, lda: layer.inputSize, b: layer.weight, ldb: layer.inputSize, beta: 0,
+        c: &layer.z, ldc: layer.outputSize)
+      Kernels.addBiasAndActivate(
+        &layer.z, bias: layer.bias, rows: batch, cols: layer.outputSize, activation: layer.activation,
+        into: &layer.a)
+    }
+  }
+
+  /// The mean loss of the last forward pass, with ∂J/∂(output) written into the last
+  /// layer's delta buffer: fused kernels for softmax cross-entropy on class indices and
+  /// MSE on targets, the tape (on the loss alone) for the others.
+  func lossAndOutputGradient(_ loss: Loss, labels: Dataset.Labels, batch: Int) -> Float {
+    let last = layers[layers.count - 1]
+    let count = batch * last.outputSize
+    switch (loss, labels) {
+    case (.softmaxCrossEntropy, .classes(let classes, _)):
+      return Kernels.softmaxCrossEntropyWithGradient(
+        logits: last.output, rows: batch, columns: last.outputSize, classIndices: classes, delta: &last.delta)
+    case (.meanSquaredError, .targets(let targets)):
+      return Kernels.meanSquaredErrorWithGradient(
+        outputs: last.output, targets: targets.scalars, count: count, delta: &last.delta)
+    default:
+      let (value, gradient) = valueWithGradient(at: outputs(batch: batch)) { loss.compute(outputs: $0, labels: labels) }
+      last.delta.replaceSubrange(0..<count, with: gradient.scalars)
+      return value.scalar
+    }
+  }
+
+  /// Backpropagates the output gradient through every layer. Without `foldedLearningRate`
+  /// it writes ∂J/∂W and ∂J/∂b into the gradient buffers; with it, it applies the plain
+  /// SGD step W ← W − η·∂J/∂W, b ← b − η·∂J/∂b inside the gradient GEMM and column sums,
+  /// after the layer's weights have carried δ to the layer below.
+  func backward(inputs: [Float], batch: Int, foldedLearningRate: Float?) {
+    for index in layers.indices.reversed() {
+      let layer = layers[index]
+      let (n, k) = (layer.inputSize, layer.outputSize)
+      Kernels.multiplyByActivationDerivative(
+        &layer.delta, z: layer.z, a: layer.a, count: batch * k, activation: layer.activation)
+      let input = index == 0 ? inputs : layers[index - 1].output
+      if index > 0 {
+        let below = layers[index - 1]
+        Kernels.gemm(
+          transposeA: false, transposeB: false, m: batch, n: n, k: k, alpha: 1,
+          a: layer.delta, lda: k, b: layer.weight, ldb: n, beta: 0, c: &below.delta, ldc: n)
+      }
+      if let rate = foldedLearningRate {
+        Kernels.gemm(
+          transposeA: true, transposeB: false, m: k, n: n, k: batch, alpha: -rate,
+          a: layer.delta, lda: k, b: input, ldb: n, beta: 1, c: &layer.weight, ldc: n)
+        Kernels.columnSums(layer.delta, rows: batch, cols: k, alpha: -rate, beta: 1, into: &layer.bias)
+      } else {
+        layer.reserveGradients()
+        Kernels.gemm(
+          transposeA: true, transposeB: false, m: k, n: n, k: batch, alpha: 1,
+          a: layer.delta, lda: k, b: input, ldb: n, beta: 0, c: &layer.weightGradient, ldc: n)
+        Kernels.columnSums(layer.delta, rows: batch, cols: k, alpha: 1, beta: 0, into: &layer.biasGradient)
+      }
+    }
+  }
+}
+
+extension Activation {
+  /// The kernel form of an activation the fused step computes inline, or nil.
+  var pointwise: Kernels.PointwiseActivation? {
+    switch self {
+    case .linear: .linear
+    case .relu: .relu
+    case .leakyRelu: .leakyRelu(0.2)
+    case .sigmoid: .sigmoid
+    case .tanh: .tanh
+    default: nil
+    }
+  }
+}
