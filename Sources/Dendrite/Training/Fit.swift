@@ -8,6 +8,10 @@ extension Sequential {
   /// ``TrainingError/diverged(epoch:step:loss:firstNonFiniteGradient:)`` naming the epoch,
   /// the step and the first parameter whose gradient went non-finite.
   ///
+  /// A stack of dense layers with inline activations (the models ``Trainer`` fuses) and no
+  /// custom `objective` trains on the fused kernels; anything else on the tape. Both give
+  /// the same gradients up to float rounding.
+  ///
   ///     var optimizer = Adam(learningRate: 1e-3)
   ///     let history = try model.fit(train, loss: .softmaxCrossEntropy, optimizer: &optimizer,
   ///                                 epochs: 30, batchSize: 32, validation: test, seed: 42)
@@ -39,6 +43,10 @@ extension Sequential {
     callbacks: [any TrainingCallback] = [],
     objective: ((_ outputs: Tensor, _ labels: Dataset.Labels) -> Tensor)? = nil
   ) throws -> History {
+    // Stacks of dense layers without a custom objective run on the fused kernels; the rest
+    // (dropout, softmax layers, custom layers or objectives) on the tape.
+    let network = objective == nil ? FusedNetwork(self) : nil
+    let names = parameterNames
     let objective = objective ?? { outputs, labels in loss.compute(outputs: outputs, labels: labels) }
     guard epochs > 0 else { throw TrainingError.invalidOption("epochs must be positive, got \(epochs)") }
     guard batchSize > 0 else { throw TrainingError.invalidOption("batch size must be positive, got \(batchSize)") }
@@ -77,12 +85,26 @@ extension Sequential {
         let rows = Array(order[(step * batchSize)..<Swift.min((step + 1) * batchSize, data.count)])
         let batch = data.subset(rows)
         var outputs = Tensor(scalar: 0)
-        var (value, gradients) = valueWithGradients { model in
-          outputs = model.forward(batch.features, context: &context)
-          return objective(outputs, batch.labels)
+        var lossValue: Float
+        var gradients: [String: Tensor]
+        if let network {
+          // The fused kernels (see ``Trainer``): same gradients as the tape, reused buffers.
+          let rowCount = batch.features.shape[0]
+          network.load(self)
+          network.forward(batch.features.scalars, batch: rowCount)
+          lossValue = network.lossAndOutputGradient(loss, labels: batch.labels, batch: rowCount)
+          network.backward(inputs: batch.features.scalars, batch: rowCount, foldedLearningRate: nil)
+          outputs = network.outputs(batch: rowCount)
+          gradients = Dictionary(uniqueKeysWithValues: zip(names, network.gradientValues))
+        } else {
+          let value: Tensor
+          (value, gradients) = valueWithGradients { model in
+            outputs = model.forward(batch.features, context: &context)
+            return objective(outputs, batch.labels)
+          }
+          lossValue = value.scalar
         }
-        let lossValue = value.scalar
-        let firstBad = parameterNames.first { gradients[$0]?.isFinite == false }
+        let firstBad = names.first { gradients[$0]?.isFinite == false }
         if !lossValue.isFinite || firstBad != nil {
           throw TrainingError.diverged(epoch: epoch, step: step, loss: lossValue, firstNonFiniteGradient: firstBad)
         }

@@ -39,6 +39,9 @@ final class FusedNetwork {
   func load(_ model: Sequential) {
     var index = 0
     for case let dense as Dense in model.layers {
+      precondition(
+        index < layers.count && dense.weight.shape == [layers[index].outputSize, layers[index].inputSize],
+        "the model's dense layer \(index) has weights \(dense.weight.shape), unlike the network it was fused from")
       layers[index].weight = dense.weight.scalars
       layers[index].bias = dense.bias.scalars
       index += 1
