@@ -4,31 +4,56 @@ import Foundation
 /// Quick speed figures for `dendrite bench`: the peers' MLP training configuration, the
 /// tiny-network step overhead, GEMM throughput and peak memory.
 ///
-/// The MLP follows the peer benchmarks' conventions (`Scripts/bench_peers.py`): layers
-/// 784-256-128-10, ReLU, softmax cross-entropy, batch 128, plain SGD at 0.01, Glorot
-/// uniform weights, synthetic "teacher" data of 8 distinct batches cycled in order
-/// (X ~ N(0, 1), label = argmax(X·Wt) for a random linear teacher Wt). Dendrite draws its
-/// own random numbers, so its final loss is comparable to the peers' in size, not equal.
+/// Both trainings follow the peer benchmarks' conventions (`Scripts/bench_peers.py`):
+/// - MLP: the ``BenchmarkWorkload``'s network (784-256-128-10, ReLU hidden layers, linear
+///   logits), softmax cross-entropy (mean over the batch), plain SGD at 0.01, its batches
+///   used in order and cycled; `warmupSteps` untimed steps, then `steps` timed ones.
+/// - tiny: 2-4-1, sigmoid hidden layer, linear output, mean squared error (mean over all
+///   elements), plain SGD at 0.1 on the 4 XOR samples; 500 untimed steps, then 5000 timed.
 ///
-///     let figures = SpeedBenchmark(steps: 200).run()
-///     print(figures.mlpSamplesPerSecond)
+/// A final loss is the loss of the last timed step, computed before its update. With a
+/// workload file written by the script, the peers train from the same weights on the same
+/// batches, so their final losses agree with Dendrite's up to float32 rounding.
+///
+///     let figures = SpeedBenchmark(steps: 200, workload: .synthetic()).run()
+///     print(figures.mlpSamplesPerSecond, figures.mlpFinalLoss)
 public struct SpeedBenchmark: Sendable {
   /// Timed MLP steps (after `warmupSteps` untimed ones).
   public var steps: Int
   /// Untimed MLP steps first.
   public var warmupSteps: Int
+  /// Timed tiny-network steps (after `tinyWarmupSteps` untimed ones).
+  public var tinySteps: Int
+  /// Untimed tiny-network steps first.
+  public var tinyWarmupSteps: Int
+  /// What the two networks train on and start from.
+  public var workload: BenchmarkWorkload
+  /// The MLP's SGD learning rate (0.01, as the peers).
+  public var mlpLearningRate: Float = 0.01
+  /// The tiny network's SGD learning rate (0.1, as the peers).
+  public var tinyLearningRate: Float = 0.1
+  /// The GEMM shapes measured, `(m, k, n)`: C[m, n] = A[m, k]·B[k, n].
+  public var gemmShapes: [(m: Int, k: Int, n: Int)] = [(128, 784, 256), (256, 256, 256), (1024, 1024, 1024)]
 
   /// Creates a benchmark.
-  public init(steps: Int = 300, warmupSteps: Int = 30) {
+  ///
+  ///     SpeedBenchmark(workload: try BenchmarkWorkload.load(from: "workload.safetensors"))
+  public init(
+    steps: Int = 300, warmupSteps: Int = 30, tinySteps: Int = 5000, tinyWarmupSteps: Int = 500,
+    workload: BenchmarkWorkload = .synthetic()
+  ) {
     self.steps = steps
     self.warmupSteps = warmupSteps
+    self.tinySteps = tinySteps
+    self.tinyWarmupSteps = tinyWarmupSteps
+    self.workload = workload
   }
 
   /// One GEMM measurement.
   public struct GEMMFigure: Sendable {
     /// `MxKxN`, as the peers' script names shapes.
     public var shape: String
-    /// Threads available to the kernels (small products run on one).
+    /// Threads available to the kernels (products under 2·10⁶ multiply-adds run on one).
     public var threads: Int
     /// Billions of floating-point operations per second (2·m·n·k per product).
     public var gflops: Double
@@ -36,70 +61,103 @@ public struct SpeedBenchmark: Sendable {
 
   /// The figures.
   public struct Figures: Sendable {
+    /// MLP training throughput: batch · steps / seconds.
     public var mlpSamplesPerSecond: Double
+    /// The MLP's loss at its last timed step, before that step's update.
     public var mlpFinalLoss: Float
+    /// Microseconds per tiny-network training step.
     public var tinyStepMicroseconds: Double
+    /// The tiny network's loss at its last timed step, before that step's update.
+    public var tinyFinalLoss: Float
+    /// GEMM throughput per shape.
     public var gemm: [GEMMFigure]
+    /// The process's peak resident set size, in MB.
     public var peakRSSMegabytes: Double
   }
 
   /// Runs everything (a few seconds in a release build).
   public func run() -> Figures {
-    let (samplesPerSecond, finalLoss) = measureMLP()
+    let mlp = measureMLP()
+    let tiny = measureTinyNetwork()
     return Figures(
-      mlpSamplesPerSecond: samplesPerSecond, mlpFinalLoss: finalLoss, tinyStepMicroseconds: measureTinyStep(),
-      gemm: [(128, 784, 256), (256, 256, 256), (1024, 1024, 1024)].map { measureGEMM(m: $0.0, k: $0.1, n: $0.2) },
-      peakRSSMegabytes: Self.peakRSSMegabytes())
+      mlpSamplesPerSecond: mlp.samplesPerSecond, mlpFinalLoss: mlp.finalLoss,
+      tinyStepMicroseconds: tiny.microsecondsPerStep, tinyFinalLoss: tiny.finalLoss,
+      gemm: measureGEMM(), peakRSSMegabytes: Self.peakRSSMegabytes())
   }
 
-  func measureMLP() -> (samplesPerSecond: Double, finalLoss: Float) {
-    let batch = 128
-    let batches = 8
-    var generator = RandomGenerator(seed: 0)
-    let x = Tensor(randomNormal: [batch * batches, 784], generator: &generator)
-    let teacher = Tensor(randomNormal: [784, 10], generator: &generator)
-    let labels = matmul(x, teacher).argmax(alongAxis: -1)
-    let inputs = (0..<batches).map { b in
-      Tensor(shape: [batch, 784], scalars: Array(x.scalars[(b * batch * 784)..<((b + 1) * batch * 784)]))
+  /// Trains the workload's MLP; samples per second over the timed steps and the final loss.
+  ///
+  ///     let (speed, loss) = SpeedBenchmark(steps: 100).measureMLP()   // ≈ 60,000 samples/s, loss ≈ 1.0
+  public func measureMLP() -> (samplesPerSecond: Double, finalLoss: Float) {
+    let trainer = Trainer(
+      model: workload.makeMLP(), loss: .softmaxCrossEntropy, optimizer: SGD(learningRate: mlpLearningRate))
+    let inputs = workload.mlpInputs
+    let labels = workload.mlpClassIndices.map { Dataset.Labels.classes($0, classCount: workload.mlpLayerSizes.last ?? 0) }
+    var loss: Float = .nan
+    for i in 0..<warmupSteps {
+      let b = i % inputs.count
+      loss = Self.trainingStep(trainer, inputs: inputs[b], labels: labels[b])
     }
-    var model = Sequential.multilayerPerceptron(
-      inputSize: 784, hiddenSizes: [256, 128], activation: .relu, outputSize: 10, weightInitializer: .glorotUniform,
-      seed: 1)
-    var optimizer = SGD(learningRate: 0.01)
-    var lastLoss: Float = .nan
-    func step(_ i: Int) {
-      let b = i % batches
-      let classes = Array(labels[(b * batch)..<((b + 1) * batch)])
-      let (loss, gradients) = model.valueWithGradients { m in
-        softmaxCrossEntropy(logits: m(inputs[b]), classIndices: classes)
-      }
-      lastLoss = loss.scalar
-      optimizer.update(&model, along: gradients)
-    }
-    for i in 0..<warmupSteps { step(i) }
     let start = DispatchTime.now().uptimeNanoseconds
-    for i in 0..<steps { step(warmupSteps + i) }
+    for i in warmupSteps..<(warmupSteps + steps) {
+      let b = i % inputs.count
+      loss = Self.trainingStep(trainer, inputs: inputs[b], labels: labels[b])
+    }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    return (Double(steps * batch) / seconds, lastLoss)
+    return (Double(steps * workload.mlpBatchSize) / seconds, loss)
   }
 
-  func measureTinyStep() -> Double {
-    let x = Tensor([[0, 0], [0, 1], [1, 0], [1, 1]])
-    let y = Tensor([[0], [1], [1], [0]])
-    var model = Sequential.multilayerPerceptron(inputSize: 2, hiddenSizes: [4], activation: .relu, outputSize: 1, seed: 1)
-    var optimizer = SGD(learningRate: 0.1)
-    func step() {
-      let (_, gradients) = model.valueWithGradients { m in meanSquaredError(predicted: m(x), expected: y) }
-      optimizer.update(&model, along: gradients)
-    }
-    for _ in 0..<500 { step() }
-    let count = 5000
+  /// Trains the workload's tiny network; microseconds per timed step and the final loss.
+  ///
+  ///     let (microseconds, loss) = SpeedBenchmark(tinySteps: 1000).measureTinyNetwork()
+  public func measureTinyNetwork() -> (microsecondsPerStep: Double, finalLoss: Float) {
+    let trainer = Trainer(
+      model: workload.makeTinyNetwork(), loss: .meanSquaredError, optimizer: SGD(learningRate: tinyLearningRate))
+    let (x, y) = (workload.tinyInputs, Dataset.Labels.targets(workload.tinyTargets))
+    var loss: Float = .nan
+    for _ in 0..<tinyWarmupSteps { loss = Self.trainingStep(trainer, inputs: x, labels: y) }
     let start = DispatchTime.now().uptimeNanoseconds
-    for _ in 0..<count { step() }
-    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e3 / Double(count)
+    for _ in 0..<tinySteps { loss = Self.trainingStep(trainer, inputs: x, labels: y) }
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    return (seconds * 1e6 / Double(max(tinySteps, 1)), loss)
   }
 
-  func measureGEMM(m: Int, k: Int, n: Int) -> GEMMFigure {
+  /// GEMM throughput for every shape of ``gemmShapes`` at ``ComputeSettings/threadCount``
+  /// threads (Dendrite has no public per-call thread count: run with `DENDRITE_THREADS=1`
+  /// or `dendrite bench --threads 1` for one thread).
+  ///
+  ///     SpeedBenchmark().measureGEMM().map(\.gflops)   // e.g. [138, 160, 204] on 2 AVX-512 cores
+  public func measureGEMM() -> [GEMMFigure] {
+    gemmShapes.map { Self.measureGEMM(m: $0.m, k: $0.k, n: $0.n) }
+  }
+
+  /// The process's peak resident set size so far, in MB (0 where the platform has no getrusage).
+  ///
+  ///     SpeedBenchmark.peakRSSMegabytes()   // e.g. 41.2
+  public static func peakRSSMegabytes() -> Double {
+    var usage = rusage()
+    #if os(Linux)
+      guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
+      return Double(usage.ru_maxrss) / 1024  // KiB
+    #else
+      guard getrusage(RUSAGE_SELF, &usage) == 0 else { return 0 }
+      return Double(usage.ru_maxrss) / 1024 / 1024  // bytes
+    #endif
+  }
+}
+
+// MARK: - The training steps
+
+extension SpeedBenchmark {
+  /// One step of the library's compiled training step (``Trainer``): forward pass, loss,
+  /// backward pass and the SGD update (folded into the weight-gradient GEMMs). Returns the
+  /// loss computed before the update; NaN if the batch did not fit (the workload is checked
+  /// when it is made, so it always does).
+  private static func trainingStep(_ trainer: Trainer<SGD>, inputs: Tensor, labels: Dataset.Labels) -> Float {
+    (try? trainer.step(inputs: inputs, labels: labels)) ?? .nan
+  }
+
+  private static func measureGEMM(m: Int, k: Int, n: Int) -> GEMMFigure {
     var generator = RandomGenerator(seed: 2)
     let a = Tensor(randomNormal: [m, k], generator: &generator)
     let b = Tensor(randomNormal: [k, n], generator: &generator)
@@ -114,17 +172,5 @@ public struct SpeedBenchmark: Sendable {
     }
     let flops = 2 * Double(m) * Double(n) * Double(k) * Double(repetitions)
     return GEMMFigure(shape: "\(m)x\(k)x\(n)", threads: ComputeSettings.threadCount, gflops: flops / elapsed / 1e9)
-  }
-
-  /// The process's peak resident set size so far, in MB (0 where the platform has no getrusage).
-  static func peakRSSMegabytes() -> Double {
-    var usage = rusage()
-    #if os(Linux)
-      guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
-      return Double(usage.ru_maxrss) / 1024  // KiB
-    #else
-      guard getrusage(RUSAGE_SELF, &usage) == 0 else { return 0 }
-      return Double(usage.ru_maxrss) / 1024 / 1024  // bytes
-    #endif
   }
 }

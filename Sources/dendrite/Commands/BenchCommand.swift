@@ -2,15 +2,34 @@ import ArgumentParser
 import Dendrite
 import DendriteLab
 
-/// `dendrite bench`: quick speed figures.
+/// `dendrite bench`: quick speed figures, on Dendrite's own synthetic workload or on a
+/// workload file that `Scripts/bench_peers.py` writes so that the peers train the same thing.
 struct BenchCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bench",
     abstract: "Measure training speed (MLP samples/s, tiny-step µs), GEMM GFLOP/s and peak memory.",
-    discussion: "Build with `swift build -c release` first: debug builds are many times slower.")
+    discussion: """
+      MLP 784-256-128-10 (ReLU, softmax cross-entropy, batch 128, SGD at 0.01) and a tiny \
+      2-4-1 network on XOR (sigmoid, MSE, SGD at 0.1), as the peers' benchmarks. With \
+      --workload, both start from the file's weights and train on its batches, so the final \
+      losses equal those of numpy, PyTorch, JAX or TensorFlow on the same file \
+      (Scripts/bench_peers.py writes it and runs them all). Build with \
+      `swift build -c release` first: debug builds are many times slower.
+      """)
 
-  @Option(help: "Timed MLP training steps.")
+  @Option(help: "Timed MLP training steps (after 30 untimed ones).")
   var steps = 300
+
+  @Option(help: "Timed tiny-network training steps (after 500 untimed ones).")
+  var tinySteps = 5000
+
+  @Option(help: ArgumentHelp(
+    "A workload file (safetensors) with the initial weights and the batches; default: Dendrite's own synthetic one.",
+    valueName: "FILE"))
+  var workload: String?
+
+  @Flag(help: "Measure only GEMM (and peak memory); the peers' script uses it for one-thread GEMM figures.")
+  var gemmOnly = false
 
   @Flag(help: "Print one JSON object on stdout instead of text.")
   var json = false
@@ -19,34 +38,76 @@ struct BenchCommand: ParsableCommand {
 
   func validate() throws {
     guard steps > 0 else { throw ValidationError("--steps must be a positive whole number, got \(steps)") }
+    guard tinySteps > 0 else {
+      throw ValidationError("--tiny-steps must be a positive whole number, got \(tinySteps)")
+    }
   }
 
   func run() throws {
     threadOption.apply()
     try reportingErrors {
-      let figures = SpeedBenchmark(steps: steps).run()
-      if json {
-        try JSONOutput.print([
-          "mlp_samples_per_s": .number(figures.mlpSamplesPerSecond.rounded()),
-          "mlp_final_loss": .float(figures.mlpFinalLoss),
-          "tiny_step_us": .number((figures.tinyStepMicroseconds * 100).rounded() / 100),
-          "peak_rss_mb": .number((figures.peakRSSMegabytes * 10).rounded() / 10),
-          "threads": .number(Double(ComputeSettings.threadCount)),
-          "gemm_kernel": .string(ComputeSettings.gemmKernel),
-          "gemm": .array(figures.gemm.map { figure in
-            ["shape": .string(figure.shape), "threads": .number(Double(figure.threads)),
-             "gflops": .number((figure.gflops * 10).rounded() / 10)]
-          }),
-        ])
+      if gemmOnly {
+        let gemm = SpeedBenchmark(workload: try loadWorkload()).measureGEMM()
+        try report(figures: nil, gemm: gemm, peakRSS: SpeedBenchmark.peakRSSMegabytes(), source: nil)
         return
       }
-      print(Terminal.table(
-        header: ["measurement", "figure"],
-        rows: [
-          ["MLP 784-256-128-10, batch 128, SGD", "\(Int(figures.mlpSamplesPerSecond)) samples/s (final loss \(figures.mlpFinalLoss))"],
-          ["tiny 2-4-1 XOR step", String(format: "%.1f µs", figures.tinyStepMicroseconds)],
-        ] + figures.gemm.map { ["GEMM \($0.shape) (\(ComputeSettings.gemmKernel), \($0.threads) threads)", String(format: "%.1f GFLOP/s", $0.gflops)] }
-          + [["peak RSS", String(format: "%.1f MB", figures.peakRSSMegabytes)]]))
+      let benchmark = SpeedBenchmark(steps: steps, tinySteps: tinySteps, workload: try loadWorkload())
+      let figures = benchmark.run()
+      try report(
+        figures: figures, gemm: figures.gemm, peakRSS: figures.peakRSSMegabytes, source: benchmark.workload.source)
     }
+  }
+
+  /// The workload file's contents (checked before anything is measured), or the synthetic one.
+  private func loadWorkload() throws -> BenchmarkWorkload {
+    guard let workload else { return .synthetic() }
+    return try BenchmarkWorkload.load(from: workload)
+  }
+
+  private func report(
+    figures: SpeedBenchmark.Figures?, gemm: [SpeedBenchmark.GEMMFigure], peakRSS: Double, source: String?
+  ) throws {
+    if json {
+      var object: [String: JSONValue] = [
+        "peak_rss_mb": .number((peakRSS * 10).rounded() / 10),
+        "threads": .number(Double(ComputeSettings.threadCount)),
+        "gemm_kernel": .string(ComputeSettings.gemmKernel),
+        "gemm": .array(gemm.map { figure in
+          ["shape": .string(figure.shape), "threads": .number(Double(figure.threads)),
+           "gflops": .number((figure.gflops * 10).rounded() / 10)]
+        }),
+      ]
+      if let figures {
+        object["mlp_samples_per_s"] = .number(figures.mlpSamplesPerSecond.rounded())
+        object["mlp_final_loss"] = .float(figures.mlpFinalLoss)
+        object["mlp_steps"] = .number(Double(steps))
+        object["tiny_step_us"] = .number((figures.tinyStepMicroseconds * 100).rounded() / 100)
+        object["tiny_final_loss"] = .float(figures.tinyFinalLoss)
+        object["tiny_steps"] = .number(Double(tinySteps))
+      }
+      if let source { object["workload"] = .string(source) }
+      try JSONOutput.print(.object(object))
+      return
+    }
+    var rows: [[String]] = []
+    if let figures {
+      rows.append([
+        "MLP 784-256-128-10, batch 128, SGD",
+        "\(Int(figures.mlpSamplesPerSecond)) samples/s (final loss \(figures.mlpFinalLoss))",
+      ])
+      rows.append([
+        "tiny 2-4-1 XOR step",
+        String(format: "%.1f µs", figures.tinyStepMicroseconds) + " (final loss \(figures.tinyFinalLoss))",
+      ])
+    }
+    rows += gemm.map {
+      [
+        "GEMM \($0.shape) (\(ComputeSettings.gemmKernel), \($0.threads) threads)",
+        String(format: "%.1f GFLOP/s", $0.gflops),
+      ]
+    }
+    rows.append(["peak RSS", String(format: "%.1f MB", peakRSS)])
+    if let source { rows.append(["workload", source]) }
+    print(Terminal.table(header: ["measurement", "figure"], rows: rows))
   }
 }
