@@ -10,12 +10,30 @@ let package = Package(
     .library(name: "DendriteLab", targets: ["DendriteLab"]),
     .executable(name: "dendrite", targets: ["dendrite"]),
   ],
+  traits: [
+    .trait(
+      name: "OpenBLAS",
+      description: "Linux: compute matrix products with OpenBLAS (apt-get install libopenblas-dev) instead of the built-in kernels."
+    ),
+  ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
   ],
   targets: [
     .target(name: "CDendriteKernels"),
-    .target(name: "Dendrite", dependencies: ["CDendriteKernels"]),
+    .target(
+      name: "Dendrite",
+      dependencies: [
+        "CDendriteKernels",
+        .target(name: "COpenBLAS", condition: .when(platforms: [.linux], traits: ["OpenBLAS"])),
+      ]
+    ),
+    .systemLibrary(
+      name: "COpenBLAS",
+      path: "Sources/COpenBLAS",
+      pkgConfig: "openblas",
+      providers: [.apt(["libopenblas-dev"]), .yum(["openblas-devel"])]
+    ),
     .systemLibrary(
       name: "CZlib",
       path: "Sources/CZlib",

@@ -36,6 +36,14 @@ struct ReadmeQuickStartTests {
     try model.save(to: path, loss: .softmaxCrossEntropy, classCount: 10, preprocessing: scaling)
     #expect(try ModelFile.load(from: path).classCount == 10)
 
+    let trainer = Trainer(model: model, loss: .softmaxCrossEntropy, optimizer: SGD(learningRate: 0.01))
+    #expect(trainer.isFused)
+    let before = model.evaluate(train, loss: .softmaxCrossEntropy)["loss"] ?? 0
+    let stepLoss = try trainer.step(inputs: train.features, labels: train.labels)
+    #expect(abs(stepLoss - before) < 1e-4)   // the loss before the update, on the same rows
+    model = trainer.model
+    #expect((model.evaluate(train, loss: .softmaxCrossEntropy)["loss"] ?? 0) < before)
+
     let (_, gradients) = model.valueWithGradients { m in
       softmaxCrossEntropy(logits: m(test.features), classIndices: test.classIndices ?? [])
     }
