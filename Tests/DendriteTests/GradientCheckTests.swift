@@ -56,6 +56,7 @@ private enum Operands {
   static let column = random([3, 1], seed: 14)
   static let matrix = random([4, 5], seed: 15)
   static let leftMatrix = random([2, 3], seed: 16)
+  static let bias = random([5], seed: 19)
   static let targets = random([3, 4], seed: 17)
   static let labels = random([3, 4], seed: 18, in: 0...1)
   static let oneHot = Tensor(oneHotClassIndices: [2, 0, 3], classCount: 4)
@@ -100,6 +101,9 @@ private let gradientCases: [GradientCase] = [
   GradientCase("summed(toShape:)") { $0.summed(toShape: [1, 4]) },
   GradientCase("matmul, left operand") { matmul($0, Operands.matrix) },
   GradientCase("matmul, right operand") { matmul(Operands.leftMatrix, $0) },
+  GradientCase("linear, input") { linear($0, weight: Operands.matrix.transposed(), bias: Operands.bias) },
+  GradientCase("linear, weight", shape: [5, 4]) { linear(Operands.other, weight: $0, bias: Operands.bias) },
+  GradientCase("linear, bias", shape: [5]) { linear(Operands.other, weight: Operands.matrix.transposed(), bias: $0) },
   // Activations.
   GradientCase("sigmoid") { sigmoid($0) },
   GradientCase("tanh") { tanh($0) },

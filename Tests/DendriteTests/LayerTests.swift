@@ -3,6 +3,15 @@ import Testing
 
 @Suite("Layers: shapes, parameter names, initialisation")
 struct LayerTests {
+  @Test("linear is x·Wᵀ + b in one op, with the bias gradient summed over the batch")
+  func linearOp() {
+    let x = Tensor([[1, 2], [0, -1]])
+    let weight = Tensor([[3, 4], [5, 6]])
+    #expect(linear(x, weight: weight, bias: Tensor([0.5, -1])) == Tensor([[11.5, 16], [-3.5, -7]]))
+    let db = gradient(at: Tensor([0.5, -1])) { linear(x, weight: weight, bias: $0).sum() }
+    #expect(db == Tensor([2, 2]))
+  }
+
   @Test("Dense maps [batch, in] to [batch, out] with PyTorch's [out, in] weights")
   func denseShapes() {
     let layer = Dense(inputSize: 4, outputSize: 3, activation: .relu)

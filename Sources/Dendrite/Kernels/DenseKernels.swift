@@ -162,6 +162,20 @@ extension Kernels {
   }
 }
 
+extension Kernels {
+  /// Copies `row` into each of the first `rows` rows of `out` (row length `row.count`).
+  static func broadcastRows(_ row: [Float], rows: Int, into out: inout [Float]) {
+    let cols = row.count
+    precondition(out.count >= rows * cols, "buffer too small for \(rows) × \(cols)")
+    guard cols > 0 else { return }
+    row.withUnsafeBufferPointer { rb in
+      out.withUnsafeMutableBufferPointer { ob in
+        for r in 0..<rows { (ob.baseAddress! + r * cols).update(from: rb.baseAddress!, count: cols) }
+      }
+    }
+  }
+}
+
 /// Eight floats from `p` (any alignment).
 @inline(__always) private func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
   UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)

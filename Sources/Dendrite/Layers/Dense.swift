@@ -73,7 +73,7 @@ public struct Dense: Layer {
     precondition(
       input.rank == 2 && input.shape[1] == inputSize,
       "Dense(\(inputSize) → \(outputSize)) got input of shape \(input.shape); expected [batch, \(inputSize)]")
-    return activation.apply(matmul(input, weight, transposeB: true) + bias)
+    return activation.apply(linear(input, weight: weight, bias: bias))
   }
 
   public var parameterNames: [String] { ["weight", "bias"] }

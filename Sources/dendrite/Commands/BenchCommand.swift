@@ -72,6 +72,7 @@ struct BenchCommand: ParsableCommand {
         "peak_rss_mb": .number((peakRSS * 10).rounded() / 10),
         "threads": .number(Double(ComputeSettings.threadCount)),
         "gemm_kernel": .string(ComputeSettings.gemmKernel),
+        "gemm_backend": .string(ComputeSettings.gemmBackend),
         "gemm": .array(gemm.map { figure in
           ["shape": .string(figure.shape), "threads": .number(Double(figure.threads)),
            "gflops": .number((figure.gflops * 10).rounded() / 10)]
@@ -100,9 +101,11 @@ struct BenchCommand: ParsableCommand {
         String(format: "%.1f µs", figures.tinyStepMicroseconds) + " (final loss \(figures.tinyFinalLoss))",
       ])
     }
+    let gemmName =
+      ComputeSettings.gemmBackend == "built-in" ? ComputeSettings.gemmKernel : ComputeSettings.gemmBackend
     rows += gemm.map {
       [
-        "GEMM \($0.shape) (\(ComputeSettings.gemmKernel), \($0.threads) threads)",
+        "GEMM \($0.shape) (\(gemmName), \($0.threads) threads)",
         String(format: "%.1f GFLOP/s", $0.gflops),
       ]
     }
