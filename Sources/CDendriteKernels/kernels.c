@@ -10,6 +10,58 @@
 
 #include "DendriteKernels.h"
 
+#include <pthread.h>
+#include <stdlib.h>
+#include <time.h>
+
+unsigned long long dendrite_now_ns(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (unsigned long long)t.tv_sec * 1000000000ull + (unsigned long long)t.tv_nsec;
+}
+
+// Per-thread scratch: one block per thread, found through a pthread key (whose
+// destructor frees it at thread exit), so GEMM's packing buffers are allocated once
+// per thread instead of once per call.
+typedef struct {
+  size_t capacity;  // floats
+  float *data;
+} scratch_t;
+
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+static void scratch_free(void *p) {
+  scratch_t *s = p;
+  free(s->data);
+  free(s);
+}
+
+static void scratch_make_key(void) { pthread_key_create(&scratch_key, scratch_free); }
+
+float *dendrite_thread_scratch(size_t floats) {
+  pthread_once(&scratch_once, scratch_make_key);
+  scratch_t *s = pthread_getspecific(scratch_key);
+  if (s && s->capacity >= floats) return s->data;
+  if (!s) {
+    s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    pthread_setspecific(scratch_key, s);
+  }
+  free(s->data);
+  s->data = NULL;
+  s->capacity = 0;
+  // Grow geometrically so a sequence of slightly larger products does not reallocate
+  // each time; round to whole 64-byte lines.
+  size_t want = floats + floats / 4;
+  want = (want + 15) / 16 * 16;
+  void *p = NULL;
+  if (posix_memalign(&p, 64, want * sizeof(float)) != 0) return NULL;
+  s->data = p;
+  s->capacity = want;
+  return s->data;
+}
+
 #if defined(__x86_64__)
 
 #include <immintrin.h>
@@ -50,6 +102,120 @@ void dendrite_sgemm_avx2(ptrdiff_t kc, const float *a, const float *b,
   }
 }
 
+// 8 rows × 8 steps of src (row stride rs, steps contiguous) -> 8 steps of 8 values at
+// dst (step stride R): the classic unpack / shuffle / permute2f128 transpose.
+__attribute__((target("avx2,fma"), always_inline))
+static inline void transpose8x8(const float *src, ptrdiff_t rs, float *dst, ptrdiff_t R) {
+  __m256 r0 = _mm256_loadu_ps(src), r1 = _mm256_loadu_ps(src + rs);
+  __m256 r2 = _mm256_loadu_ps(src + 2 * rs), r3 = _mm256_loadu_ps(src + 3 * rs);
+  __m256 r4 = _mm256_loadu_ps(src + 4 * rs), r5 = _mm256_loadu_ps(src + 5 * rs);
+  __m256 r6 = _mm256_loadu_ps(src + 6 * rs), r7 = _mm256_loadu_ps(src + 7 * rs);
+  __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+  __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+  __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
+  __m256 t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+  __m256 u0 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(1, 0, 1, 0));
+  __m256 u1 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(3, 2, 3, 2));
+  __m256 u2 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(1, 0, 1, 0));
+  __m256 u3 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(3, 2, 3, 2));
+  __m256 u4 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(1, 0, 1, 0));
+  __m256 u5 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(3, 2, 3, 2));
+  __m256 u6 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(1, 0, 1, 0));
+  __m256 u7 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(3, 2, 3, 2));
+  _mm256_storeu_ps(dst + 0 * R, _mm256_permute2f128_ps(u0, u4, 0x20));
+  _mm256_storeu_ps(dst + 1 * R, _mm256_permute2f128_ps(u1, u5, 0x20));
+  _mm256_storeu_ps(dst + 2 * R, _mm256_permute2f128_ps(u2, u6, 0x20));
+  _mm256_storeu_ps(dst + 3 * R, _mm256_permute2f128_ps(u3, u7, 0x20));
+  _mm256_storeu_ps(dst + 4 * R, _mm256_permute2f128_ps(u0, u4, 0x31));
+  _mm256_storeu_ps(dst + 5 * R, _mm256_permute2f128_ps(u1, u5, 0x31));
+  _mm256_storeu_ps(dst + 6 * R, _mm256_permute2f128_ps(u2, u6, 0x31));
+  _mm256_storeu_ps(dst + 7 * R, _mm256_permute2f128_ps(u3, u7, 0x31));
+}
+
+// 4 rows × 8 steps, as two 4×4 SSE transposes.
+__attribute__((target("avx2,fma"), always_inline))
+static inline void transpose4x8(const float *src, ptrdiff_t rs, float *dst, ptrdiff_t R) {
+  for (int h = 0; h < 8; h += 4) {
+    __m128 r0 = _mm_loadu_ps(src + h), r1 = _mm_loadu_ps(src + rs + h);
+    __m128 r2 = _mm_loadu_ps(src + 2 * rs + h), r3 = _mm_loadu_ps(src + 3 * rs + h);
+    _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+    _mm_storeu_ps(dst + (h + 0) * R, r0);
+    _mm_storeu_ps(dst + (h + 1) * R, r1);
+    _mm_storeu_ps(dst + (h + 2) * R, r2);
+    _mm_storeu_ps(dst + (h + 3) * R, r3);
+  }
+}
+
+__attribute__((target("avx2,fma")))
+void dendrite_pack_avx2(const float *src, ptrdiff_t rs, ptrdiff_t cs, ptrdiff_t rows,
+                        ptrdiff_t kc, ptrdiff_t R, float *dst) {
+  if (cs == 1 && rs != 1) {
+    // Each row's steps are contiguous: transpose blocks of 8 steps in registers.
+    ptrdiff_t p = 0;
+    for (; p + 8 <= kc; p += 8) {
+      ptrdiff_t i = 0;
+      for (; i + 8 <= rows; i += 8) transpose8x8(src + i * rs + p, rs, dst + p * R + i, R);
+      for (; i + 4 <= rows; i += 4) transpose4x8(src + i * rs + p, rs, dst + p * R + i, R);
+      for (; i < rows; i++)
+        for (int q = 0; q < 8; q++) dst[(p + q) * R + i] = src[i * rs + p + q];
+    }
+    for (; p < kc; p++)
+      for (ptrdiff_t i = 0; i < rows; i++) dst[p * R + i] = src[i * rs + p];
+  } else {
+    // The values of one step are rs apart (contiguous when rs == 1): a copy per step.
+    for (ptrdiff_t p = 0; p < kc; p++) {
+      const float *restrict s = src + p * cs;
+      float *restrict d = dst + p * R;
+      if (rs == 1) {
+        for (ptrdiff_t i = 0; i < rows; i++) d[i] = s[i];
+      } else {
+        for (ptrdiff_t i = 0; i < rows; i++) d[i] = s[i * rs];
+      }
+    }
+  }
+  if (rows < R)
+    for (ptrdiff_t p = 0; p < kc; p++)
+      for (ptrdiff_t i = rows; i < R; i++) dst[p * R + i] = 0;
+}
+
+// Packs whole rows of `cols` contiguous values (untransposed B, transposed A) into
+// ceil(cols/R) consecutive R-wide panels of kc steps: step p of panel q is
+// src[p*cs + q*R ...]. Reading each source row once from left to right keeps the reads
+// sequential; packing panel by panel instead read 128 bytes per 1 KiB row stride, which
+// the prefetchers handled poorly (the copy loop was ~10% of a 2-thread 128×784×256).
+__attribute__((target("avx2,fma"), always_inline))
+static inline void pack_rows_r(const int R, const float *src, ptrdiff_t cs, ptrdiff_t cols,
+                               ptrdiff_t kc, float *dst) {
+  const ptrdiff_t full = cols / R, rest = cols - full * R;
+  for (ptrdiff_t p = 0; p < kc; p++) {
+    const float *s = src + p * cs;
+    float *d = dst + p * R;
+    // memcpy of a constant size: vector moves (a plain loop stayed scalar, since
+    // the compiler cannot rule out that d and s overlap).
+    for (ptrdiff_t q = 0; q < full; q++, s += R, d += R * kc) __builtin_memcpy(d, s, R * sizeof(float));
+    if (rest) {
+      for (ptrdiff_t i = 0; i < rest; i++) d[i] = s[i];
+      for (ptrdiff_t i = rest; i < R; i++) d[i] = 0;
+    }
+  }
+}
+
+__attribute__((target("avx2,fma")))
+void dendrite_pack_rows_avx2(const float *src, ptrdiff_t cs, ptrdiff_t cols, ptrdiff_t kc, ptrdiff_t R,
+                             float *dst) {
+  switch (R) {
+    case 32: pack_rows_r(32, src, cs, cols, kc, dst); break;
+    case 16: pack_rows_r(16, src, cs, cols, kc, dst); break;
+    case 12: pack_rows_r(12, src, cs, cols, kc, dst); break;
+    case 6: pack_rows_r(6, src, cs, cols, kc, dst); break;
+    default:
+      for (ptrdiff_t q = 0; q * R < cols; q++) {
+        const ptrdiff_t n = cols - q * R < R ? cols - q * R : R;
+        dendrite_pack_avx2(src + q * R, 1, cs, n, kc, R, dst + q * R * kc);
+      }
+  }
+}
+
 #define MR5 DENDRITE_AVX512_MR
 
 __attribute__((target("avx512f")))
@@ -78,6 +244,61 @@ void dendrite_sgemm_avx512(ptrdiff_t kc, const float *a, const float *b,
   }
 }
 
+// Edge tiles (rows < MR or cols < NR) of the AVX-512 kernel: the same arithmetic as
+// dendrite_sgemm_avx512 (so a value of C rounds identically wherever the tile edges
+// fall, and results do not depend on how C is split across threads), on only the
+// rows and 16-column vectors that exist, with masked loads and stores of C. ROWS and
+// NV are constants after inlining, so the loops unroll as in the full kernel. Before,
+// edge tiles computed the full 12×32 tile into a buffer and merged it: for
+// m = 128 (10 full tiles + 8 rows) and n = 10 (one 32-wide panel) that wasted a third
+// to two thirds of the FMAs and added a scalar merge.
+__attribute__((target("avx512f"), always_inline))
+static inline void edge512(const int ROWS, const int NV, ptrdiff_t kc, const float *a, const float *b,
+                           float *c, ptrdiff_t ldc, float alpha, float beta, __mmask16 m0, __mmask16 m1) {
+  __m512 acc[MR5][2];
+  for (int i = 0; i < ROWS; i++) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
+  for (ptrdiff_t p = 0; p < kc; p++) {
+    const __m512 b0 = _mm512_loadu_ps(b);
+    const __m512 b1 = NV > 1 ? _mm512_loadu_ps(b + 16) : b0;
+    for (int i = 0; i < ROWS; i++) {
+      const __m512 x = _mm512_set1_ps(a[i]);
+      acc[i][0] = _mm512_fmadd_ps(x, b0, acc[i][0]);
+      if (NV > 1) acc[i][1] = _mm512_fmadd_ps(x, b1, acc[i][1]);
+    }
+    a += MR5;
+    b += DENDRITE_AVX512_NR;
+  }
+  const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+  for (int i = 0; i < ROWS; i++) {
+    float *row = c + i * ldc;
+    for (int h = 0; h < NV; h++) {
+      const __mmask16 m = h == 0 ? m0 : m1;
+      __m512 v = _mm512_mul_ps(acc[i][h], va);
+      if (beta != 0) v = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, row + 16 * h), vb, v);
+      _mm512_mask_storeu_ps(row + 16 * h, m, v);
+    }
+  }
+}
+
+#define EDGE_CASE(R)                                                          \
+  case R:                                                                     \
+    if (nv == 1) edge512(R, 1, kc, a, b, c, ldc, alpha, beta, m0, m1);        \
+    else edge512(R, 2, kc, a, b, c, ldc, alpha, beta, m0, m1);                \
+    break;
+
+__attribute__((target("avx512f")))
+void dendrite_sgemm_avx512_edge(ptrdiff_t kc, const float *a, const float *b, float *c, ptrdiff_t ldc,
+                                float alpha, float beta, ptrdiff_t rows, ptrdiff_t cols) {
+  const int nv = cols > 16 ? 2 : 1;
+  const __mmask16 m0 = cols >= 16 ? 0xFFFF : (__mmask16)((1u << cols) - 1);
+  const __mmask16 m1 = cols >= 32 ? 0xFFFF : cols > 16 ? (__mmask16)((1u << (cols - 16)) - 1) : 0;
+  switch (rows) {
+    EDGE_CASE(1) EDGE_CASE(2) EDGE_CASE(3) EDGE_CASE(4) EDGE_CASE(5) EDGE_CASE(6)
+    EDGE_CASE(7) EDGE_CASE(8) EDGE_CASE(9) EDGE_CASE(10) EDGE_CASE(11) EDGE_CASE(12)
+    default: break;
+  }
+}
+
 #else  // not x86-64: the Swift kernel is used (FMA and NEON are baseline on arm64)
 
 int dendrite_sgemm_isa(void) { return 0; }
@@ -89,6 +310,21 @@ void dendrite_sgemm_avx2(ptrdiff_t kc, const float *a, const float *b,
 
 void dendrite_sgemm_avx512(ptrdiff_t kc, const float *a, const float *b,
                            float *c, ptrdiff_t ldc, float alpha, float beta) {
+  __builtin_trap();
+}
+
+void dendrite_pack_avx2(const float *src, ptrdiff_t rs, ptrdiff_t cs, ptrdiff_t rows,
+                        ptrdiff_t kc, ptrdiff_t R, float *dst) {
+  __builtin_trap();
+}
+
+void dendrite_sgemm_avx512_edge(ptrdiff_t kc, const float *a, const float *b, float *c, ptrdiff_t ldc,
+                                float alpha, float beta, ptrdiff_t rows, ptrdiff_t cols) {
+  __builtin_trap();
+}
+
+void dendrite_pack_rows_avx2(const float *src, ptrdiff_t cs, ptrdiff_t cols, ptrdiff_t kc, ptrdiff_t R,
+                             float *dst) {
   __builtin_trap();
 }
 

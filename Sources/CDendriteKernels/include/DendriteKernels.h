@@ -39,6 +39,55 @@ void dendrite_sgemm_avx2(ptrdiff_t kc, const float *_Nonnull a, const float *_No
 void dendrite_sgemm_avx512(ptrdiff_t kc, const float *_Nonnull a, const float *_Nonnull b,
                            float *_Nonnull c, ptrdiff_t ldc, float alpha, float beta);
 
+/// A partial tile of the AVX-512 kernel: rows <= 12 rows and cols <= 32 columns of C,
+/// rounding exactly like the full tile (requires dendrite_sgemm_isa() >= 2).
+void dendrite_sgemm_avx512_edge(ptrdiff_t kc, const float *_Nonnull a, const float *_Nonnull b,
+                                float *_Nonnull c, ptrdiff_t ldc, float alpha, float beta,
+                                ptrdiff_t rows, ptrdiff_t cols);
+
+/// Packs a kc-step micro-panel of R values per step (requires dendrite_sgemm_isa() >= 1):
+/// dst[p*R + i] = src[i*rs + p*cs] for i < rows, 0 for rows <= i < R, p < kc.
+/// rows <= R. With cs == 1 (the values of one step are strided, e.g. row-major A) it
+/// transposes 8×8 / 4×4 blocks in registers instead of scattering single floats.
+void dendrite_pack_avx2(const float *_Nonnull src, ptrdiff_t rs, ptrdiff_t cs, ptrdiff_t rows,
+                        ptrdiff_t kc, ptrdiff_t R, float *_Nonnull dst);
+
+/// Packs ceil(cols/R) consecutive panels from rows of contiguous values (requires
+/// dendrite_sgemm_isa() >= 1): dst[q*R*kc + p*R + i] = src[p*cs + q*R + i] for
+/// q*R + i < cols, 0 past cols, p < kc.
+void dendrite_pack_rows_avx2(const float *_Nonnull src, ptrdiff_t cs, ptrdiff_t cols, ptrdiff_t kc,
+                             ptrdiff_t R, float *_Nonnull dst);
+
+/// Scratch memory of the calling thread, 64-byte aligned, at least `floats` floats:
+/// kept and reused by later calls on the same thread (grown when too small), freed
+/// when the thread exits. Contents are undefined. NULL only if allocation fails.
+float *_Nullable dendrite_thread_scratch(size_t floats);
+
+// MARK: Helpers for the worker pool (Sources/Dendrite/Kernels/ThreadPool.swift):
+// atomics on a ptrdiff_t (Swift Int) without the Synchronization module, whose Atomic
+// needs macOS 15 while the package supports macOS 14.
+
+static inline ptrdiff_t dendrite_atomic_load(const ptrdiff_t *_Nonnull p) {
+  return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+static inline void dendrite_atomic_store(ptrdiff_t *_Nonnull p, ptrdiff_t v) {
+  __atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
+/// Adds v and returns the old value (acquire-release).
+static inline ptrdiff_t dendrite_atomic_fetch_add(ptrdiff_t *_Nonnull p, ptrdiff_t v) {
+  return __atomic_fetch_add(p, v, __ATOMIC_ACQ_REL);
+}
+/// A spin-wait hint (x86 PAUSE, arm64 YIELD).
+static inline void dendrite_spin_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("yield");
+#endif
+}
+/// Monotonic clock in nanoseconds.
+unsigned long long dendrite_now_ns(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -54,12 +54,14 @@ extension Kernels {
 
   // MARK: Blocking parameters
   //
-  // Goto/BLIS loop nest (sizes in elements):
+  // With several threads, C is first split into one block of whole rows or whole
+  // columns per thread (`partition`), and each thread runs this Goto/BLIS loop nest on
+  // its block alone (sizes in elements):
   //
   //   for jc in 0..<n step NC                 B column panel
   //     for pc in 0..<k step KC               rank-KC update (first one applies beta)
-  //       pack op(B)[pc..+KC, jc..+NC]        -> packedB, NR-wide micro-panels (threads split the panels)
-  //       for ic in 0..<m step MC             A row block (threads split the blocks)
+  //       pack op(B)[pc..+KC, jc..+NC]        -> packedB, NR-wide micro-panels
+  //       for ic in 0..<m step MC             A row block
   //         pack op(A)[ic..+MC, pc..+KC]      -> packedA, MR-tall micro-panels
   //         for jr in 0..<NC step NR          B micro-panel, stays in L1
   //           for ir in 0..<MC step MR        A micro-panel, streamed from L2
@@ -98,18 +100,32 @@ extension Kernels {
   static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                    alpha: Float, a: [Float], lda: Int, b: [Float], ldb: Int,
                    beta: Float, c: inout [Float], ldc: Int) {
+    if blasGEMM(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: &c, ldc: ldc) { return }  // BLASBackend.swift
+    if isSmallProduct(m: m, n: n, k: k) {  // SmallGEMM.swift: too small to repay packing
+      smallGEMM(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: &c, ldc: ldc)
+      return
+    }
     gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
          a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: &c, ldc: ldc, kernel: gemmKernel)
   }
 
-  /// Products with at least this many multiply-adds (m·n·k) split their row blocks
-  /// across `threadCount` threads; smaller ones run on the calling thread.
-  static let gemmParallelWork = 2_000_000
+  /// Products with at least this many multiply-adds (m·n·k) split C across
+  /// `threadCount` threads; smaller ones run on the calling thread. 1M multiply-adds
+  /// take ~16 µs on one AVX-512 core; handing half to a spinning worker costs ~1 µs,
+  /// and if the worker is parked the caller claims both halves itself, so splitting
+  /// never costs much more than running alone. (The MLP's products are either ≥ 4.2M
+  /// or ≤ 164K multiply-adds, the latter ~5 µs: not worth a second thread. With a
+  /// 100K threshold, 128×10×128 (m×k×n) ran at ~20 instead of ~55 GFLOP/s and
+  /// 10×128×128ᵀ at ~50 instead of ~63.)
+  static let gemmParallelWork = 1_000_000
 
   /// `gemm` with a given micro-kernel, which this CPU must support (`kernel <= gemmKernel`),
   /// and at most `threads` threads; tests use it to check every kernel, the Swift
   /// fallback included. The result does not depend on the number of threads: each
-  /// block of C is computed by one thread, in the same order.
+  /// element of C is computed by one thread, over the same KC blocks of k (which do
+  /// not depend on the split), and edge tiles round exactly like full ones.
   static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                    alpha: Float, a: [Float], lda: Int, b: [Float], ldb: Int,
                    beta: Float, c: inout [Float], ldc: Int, kernel: GEMMKernel,
@@ -153,6 +169,10 @@ extension Kernels {
     let base: UnsafePointer<Float>
     let row: Int
     let col: Int
+
+    /// The view starting at row r / column c.
+    func offset(rows r: Int) -> Strided { Strided(base: base + r * row, row: row, col: col) }
+    func offset(cols c: Int) -> Strided { Strided(base: base + c * col, row: row, col: col) }
   }
 
   /// C = beta · C; C = 0 when beta == 0, whatever C held.
@@ -170,31 +190,80 @@ extension Kernels {
 
   // MARK: Loop nest
 
+  /// Splits C into at most `threads` disjoint blocks and computes each completely (all
+  /// its rank-KC updates) on one thread, with that thread's own packed copies of the
+  /// A rows and B columns it needs: one pool job per call, no synchronisation between
+  /// KC blocks. The operand both halves need is packed twice, which costs far less than
+  /// the synchronisation it replaces: the previous nest ran two pool jobs per KC block
+  /// (parallel B packing, then row blocks), each a condition-variable wake-up, on
+  /// products of 40–250 µs. Measured on the 2-core AVX-512 machine (GFLOP/s, 2 threads,
+  /// before → after, noisy): 128×784×256 ~100 → ~170, 128×256×128ᵀ ~80 → ~110,
+  /// 128×128×256 ~100 → ~145.
   private static func blocked(m: Int, n: Int, k: Int, alpha: Float, a: Strided, b: Strided,
                               beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, kernel: GEMMKernel,
                               threads: Int) {
     let blk = blocking(kernel)
-    let kcb = balanced(k, blk.kc, 1), ncb = balanced(n, blk.nc, blk.nr)
-    // Row blocks of A: as few and even as MC allows; with several threads, a multiple
-    // of the thread count (so m = 128 still splits in two).
-    let mcb: Int
-    let threads = min(threads, (m + blk.mr - 1) / blk.mr)
-    if threads > 1 {
-      let blocks = roundUp((m + blk.mc - 1) / blk.mc, threads)
-      mcb = roundUp((m + blocks - 1) / blocks, blk.mr)
-    } else {
-      mcb = balanced(m, blk.mc, blk.mr)
+    let split = partition(m: m, n: n, k: k, blk: blk, threads: threads)
+    let part = { (block: Int) in
+      let (i0, i1, j0, j1) = split.block(block, m: m, n: n)
+      if i0 >= i1 || j0 >= j1 { return }
+      blockOfC(m: i1 - i0, n: j1 - j0, k: k, alpha: alpha, a: a.offset(rows: i0), b: b.offset(cols: j0),
+               beta: beta, c: c + i0 * ldc + j0, ldc: ldc, kernel: kernel, blk: blk)
     }
-    // One 64-byte-aligned allocation per call: [packedB | packedA, edge tile for each
-    // thread], each section a multiple of 16 floats so the SIMD loads from packed
-    // data are aligned.
+    if split.parts == 1 {
+      part(0)
+    } else {
+      workerPool.run(tasks: split.parts, participants: split.parts) { _, block in part(block) }
+    }
+  }
+
+  /// How C is split across threads: `parts` blocks of whole rows (`byRows`, `step`
+  /// rows each) or whole columns (`step` columns each); the last may be smaller.
+  private struct Split {
+    var parts: Int, byRows: Bool, step: Int
+
+    func block(_ i: Int, m: Int, n: Int) -> (Int, Int, Int, Int) {
+      byRows ? (min(m, i * step), min(m, (i + 1) * step), 0, n)
+             : (0, m, min(n, i * step), min(n, (i + 1) * step))
+    }
+  }
+
+  /// Chooses row or column blocks (multiples of MR / NR) for `threads` threads by an
+  /// estimate of the busiest thread's time: its register tiles (MR·NR·k FMAs each, 32
+  /// per cycle with AVX-512) plus the values it packs (~4 per cycle), which include
+  /// the whole shared operand. E.g. 128×784×256 (m×k×n) splits n (A, 128×784, is
+  /// packed by both threads), 256×128×784 splits m.
+  private static func partition(m: Int, n: Int, k: Int, blk: Blocking, threads: Int) -> Split {
+    let mPanels = (m + blk.mr - 1) / blk.mr, nPanels = (n + blk.nr - 1) / blk.nr
+    let threads = max(1, min(threads, max(mPanels, nPanels)))
+    if threads == 1 { return Split(parts: 1, byRows: true, step: m) }
+    func cost(rowsSplit: Bool) -> (Double, Split) {
+      let panels = rowsSplit ? mPanels : nPanels
+      let parts = min(threads, panels)
+      let per = (panels + parts - 1) / parts
+      let tiles = per * (rowsSplit ? nPanels : mPanels)
+      let packed = rowsSplit ? (per * blk.mr + n) * k : (m + per * blk.nr) * k
+      let t = Double(tiles * blk.mr * blk.nr) * Double(k) / 32 + Double(packed) / 4
+      let split = Split(parts: (panels + per - 1) / per, byRows: rowsSplit, step: per * (rowsSplit ? blk.mr : blk.nr))
+      return (t, split)
+    }
+    let (tm, sm) = cost(rowsSplit: true), (tn, sn) = cost(rowsSplit: false)
+    return tn <= tm ? sn : sm
+  }
+
+  /// C[m×n] = alpha · op(A)·op(B) + beta · C on the calling thread: the Goto/BLIS loop
+  /// nest, packing into this thread's cached scratch memory (no allocation per call
+  /// once it has grown to the largest product's size).
+  private static func blockOfC(m: Int, n: Int, k: Int, alpha: Float, a: Strided, b: Strided,
+                               beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, kernel: GEMMKernel,
+                               blk: Blocking) {
+    let kcb = balanced(k, blk.kc, 1), ncb = balanced(n, blk.nc, blk.nr), mcb = balanced(m, blk.mc, blk.mr)
+    // [packedB | packedA | edge tile], each a multiple of 16 floats so that the SIMD
+    // loads from packed data are aligned (the scratch block is 64-byte aligned).
     let aFloats = roundUp(blk.splat * mcb * kcb, 16), bFloats = roundUp(kcb * ncb, 16)
-    let perThread = aFloats + roundUp(blk.mr * blk.nr, 16)
-    let total = bFloats + threads * perThread
-    let raw = UnsafeMutableRawPointer.allocate(byteCount: total * 4, alignment: 64)
-    defer { raw.deallocate() }
-    let packedB = raw.bindMemory(to: Float.self, capacity: total)
-    let rowBlocks = (m + mcb - 1) / mcb
+    let total = bFloats + aFloats + roundUp(blk.mr * blk.nr, 16)
+    guard let scratch = dendrite_thread_scratch(total) else { fatalError("gemm: out of memory") }
+    let packedB = scratch, packedA = scratch + bFloats, edge = packedA + aFloats
 
     for jc in stride(from: 0, to: n, by: ncb) {
       let nc = min(ncb, n - jc)
@@ -202,31 +271,12 @@ extension Kernels {
         let kc = min(kcb, k - pc)
         // Only the first rank-KC update applies the caller's beta; later ones accumulate.
         let betaBlock: Float = pc == 0 ? beta : 1
-        let panels = (nc + blk.nr - 1) / blk.nr
-        if threads == 1 || panels < 2 * threads {
-          packB(b, p0: pc, j0: jc, kc: kc, nc: nc, nr: blk.nr, into: packedB)
-        } else {
-          // Pack the B panel in parallel too: a few runs of micro-panels per thread.
-          let chunks = 2 * threads
-          workerPool.run(tasks: chunks, participants: threads) { _, chunk in
-            let j0 = chunk * panels / chunks * blk.nr, j1 = min(nc, (chunk + 1) * panels / chunks * blk.nr)
-            packB(b, p0: pc, j0: jc + j0, kc: kc, nc: j1 - j0, nr: blk.nr, into: packedB + j0 * kc)
-          }
-        }
-        // Row blocks of C are disjoint: each is packed and computed by one thread, with
-        // that thread's packedA and edge tile; packedB is shared read-only.
-        let rowBlock = { (thread: Int, block: Int) in
-          let packedA = packedB + bFloats + thread * perThread
-          let edge = packedA + aFloats
-          let ic = block * mcb, mc = min(mcb, m - ic)
-          packA(a, i0: ic, p0: pc, mc: mc, kc: kc, mr: blk.mr, splat: blk.splat, into: packedA)
+        packB(b, p0: pc, j0: jc, kc: kc, nc: nc, nr: blk.nr, kernel: kernel, into: packedB)
+        for ic in stride(from: 0, to: m, by: mcb) {
+          let mc = min(mcb, m - ic)
+          packA(a, i0: ic, p0: pc, mc: mc, kc: kc, mr: blk.mr, splat: blk.splat, kernel: kernel, into: packedA)
           macroKernel(kernel, blk, mc: mc, nc: nc, kc: kc, packedA: packedA, packedB: packedB,
                       c: c + ic * ldc + jc, ldc: ldc, alpha: alpha, beta: betaBlock, edge: edge)
-        }
-        if threads == 1 {
-          for block in 0..<rowBlocks { rowBlock(0, block) }
-        } else {
-          workerPool.run(tasks: rowBlocks, participants: threads, rowBlock)
         }
       }
     }
@@ -248,6 +298,8 @@ extension Kernels {
                       rows: rows, cols: cols, alpha: alpha, beta: beta, edge: edge)
         } else if rows == mr && cols == nr {
           cKernel(kernel, kc: kc, a: aPanel, b: bPanel, c: cTile, ldc: ldc, alpha: alpha, beta: beta)
+        } else if kernel == .avx512 {
+          dendrite_sgemm_avx512_edge(kc, aPanel, bPanel, cTile, ldc, alpha, beta, rows, cols)
         } else {
           // Edge tile: compute the whole tile on the zero padding into `edge`, then
           // merge its valid part.
@@ -306,7 +358,22 @@ extension Kernels {
   /// columns of MR values; rows past mc are zero. With splat 4 (the Swift kernel) each
   /// value is splatted to a SIMD4, so the micro-kernel loads it ready to multiply.
   private static func packA(_ a: Strided, i0: Int, p0: Int, mc: Int, kc: Int, mr: Int, splat: Int,
-                            into dst: UnsafeMutablePointer<Float>) {
+                            kernel: GEMMKernel, into dst: UnsafeMutablePointer<Float>) {
+    if kernel != .swift {
+      if a.row == 1 {
+        // Transposed A: each step's values are contiguous; copy them row by row.
+        dendrite_pack_rows_avx2(a.base + i0 + p0 * a.col, a.col, mc, kc, mr, dst)
+        return
+      }
+      // The C packer transposes 8×8 blocks in registers for row-major A (the scalar
+      // scatter below, one float per store with stride MR, took ~20% of a 128×784×256
+      // product's time on one thread).
+      for ir in stride(from: 0, to: mc, by: mr) {
+        dendrite_pack_avx2(a.base + (i0 + ir) * a.row + p0 * a.col, a.row, a.col, min(mr, mc - ir), kc, mr,
+                           dst + ir * kc)
+      }
+      return
+    }
     if splat == 1 {
       for ir in stride(from: 0, to: mc, by: mr) {
         let rows = min(mr, mc - ir)
@@ -360,7 +427,20 @@ extension Kernels {
   /// Packs op(B)[p0..<p0+kc, j0..<j0+nc] as NR-column micro-panels: kc rows of
   /// NR consecutive floats each, columns past nc zero.
   private static func packB(_ b: Strided, p0: Int, j0: Int, kc: Int, nc: Int, nr: Int,
-                            into dst: UnsafeMutablePointer<Float>) {
+                            kernel: GEMMKernel, into dst: UnsafeMutablePointer<Float>) {
+    if kernel != .swift {
+      if b.col == 1 {
+        // Untransposed B: copy each row of the panel once, left to right.
+        dendrite_pack_rows_avx2(b.base + p0 * b.row + j0, b.row, nc, kc, nr, dst)
+        return
+      }
+      // Transposed B is packed like row-major A (8×8 register transposes).
+      for jr in stride(from: 0, to: nc, by: nr) {
+        dendrite_pack_avx2(b.base + p0 * b.row + (j0 + jr) * b.col, b.col, b.row, min(nr, nc - jr), kc, nr,
+                           dst + jr * kc)
+      }
+      return
+    }
     if nr != gemmNR {
       for jr in stride(from: 0, to: nc, by: nr) {
         let cols = min(nr, nc - jr)
