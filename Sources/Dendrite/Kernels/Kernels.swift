@@ -4,3 +4,13 @@
 /// sizes and return arrays, so a faster backend (SIMD, threads, BLAS) can replace one entry
 /// point at a time without changing any caller.
 enum Kernels {}
+
+extension Kernels {
+  /// An array of `count` floats whose contents are unspecified, for an output that a
+  /// kernel overwrites completely before anything reads it (a GEMM with beta = 0): it
+  /// skips the zero-fill, and with it a pass over memory the other threads would then
+  /// have to fetch from this core's cache.
+  static func outputArray(count: Int) -> [Float] {
+    [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+  }
+}

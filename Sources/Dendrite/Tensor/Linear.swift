@@ -17,7 +17,7 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor) -> Tensor {
       && bias.shape[0] == weight.shape[0],
     "linear needs x [batch, in], weight [out, in] and bias [out], got \(x.shape), \(weight.shape) and \(bias.shape)")
   let (rows, inputs, outputs) = (x.shape[0], x.shape[1], weight.shape[0])
-  var y = [Float](repeating: 0, count: rows * outputs)
+  var y = Kernels.outputArray(count: rows * outputs)  // every row gets the bias next
   Kernels.broadcastRows(bias.scalars, rows: rows, into: &y)
   Kernels.gemm(
     transposeA: false, transposeB: true, m: rows, n: outputs, k: inputs, alpha: 1,

@@ -27,7 +27,7 @@ extension Tensor {
     precondition(
       k == kb,
       "matmul inner sizes differ: \(a.shape)\(ta ? "ᵀ" : "") · \(b.shape)\(tb ? "ᵀ" : "")")
-    var c = [Float](repeating: 0, count: m * n)
+    var c = Kernels.outputArray(count: m * n)  // every element written: beta is 0
     Kernels.gemm(
       transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 1,
       a: a.scalars, lda: a.shape[1], b: b.scalars, ldb: b.shape[1], beta: 0, c: &c, ldc: n)
