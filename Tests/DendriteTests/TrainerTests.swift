@@ -1,4 +1,5 @@
-import Dendrite
+import Foundation
+@testable import Dendrite
 import Testing
 
 /// The fused training step against the tape: the same model, batch and optimizer must give
@@ -143,5 +144,30 @@ struct TrainerTests {
     #expect(throws: TrainingError.dataMismatch("2 labels for a batch of 1 rows")) {
       try trainer.step(inputs: Tensor([[1, 2, 3, 4]]), labels: .classes([0, 1], classCount: 3))
     }
+  }
+}
+
+/// The fused kernels' vectorised sigmoid against the scalar one the tape uses.
+@Suite("DenseKernelTests")
+struct DenseKernelTests {
+  @Test("the eight-lane sigmoid matches the scalar sigmoid from −100 to 100")
+  func vectorisedSigmoid() {
+    let count = 2001
+    let values = (0..<count).map { Float($0 - 1000) / 10 }   // −100 … 100 in steps of 0.1
+    var z = values
+    var a = [Float](repeating: .nan, count: count)
+    Kernels.addBiasAndActivate(&z, bias: [0], rows: count, cols: 1, activation: .sigmoid, into: &a)
+    // One column: the scalar tail runs; a row of 2001 columns takes the vector path.
+    var zRow = values
+    var aRow = [Float](repeating: .nan, count: count)
+    Kernels.addBiasAndActivate(
+      &zRow, bias: [Float](repeating: 0, count: count), rows: 1, cols: count, activation: .sigmoid, into: &aRow)
+    for i in 0..<count {
+      let exact = 1 / (1 + Foundation.exp(-Double(values[i])))
+      // Relative to float32 rounding, with a floor for the values under 10⁻³⁸ (subnormal).
+      #expect(abs(Double(aRow[i]) - exact) <= 2e-7 * exact + 1e-37, "σ(\(values[i])) = \(aRow[i]), expected \(exact)")
+      #expect(abs(Double(a[i]) - exact) <= 2e-7 * exact + 1e-37)
+    }
+    #expect(aRow[count - 1] == 1 && aRow.allSatisfy { $0 >= 0 && $0 <= 1 })
   }
 }
