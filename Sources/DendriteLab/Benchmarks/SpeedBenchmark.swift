@@ -73,16 +73,20 @@ public struct SpeedBenchmark: Sendable {
     public var gemm: [GEMMFigure]
     /// The process's peak resident set size, in MB.
     public var peakRSSMegabytes: Double
+    /// The peak resident set size right after the MLP's training (the benchmark runs it
+    /// first), in MB: the memory the MLP training needed, before the GEMM measurements.
+    public var mlpPeakRSSMegabytes: Double = 0
   }
 
   /// Runs everything (a few seconds in a release build).
   public func run() -> Figures {
     let mlp = measureMLP()
+    let mlpPeak = Self.peakRSSMegabytes()
     let tiny = measureTinyNetwork()
     return Figures(
       mlpSamplesPerSecond: mlp.samplesPerSecond, mlpFinalLoss: mlp.finalLoss,
       tinyStepMicroseconds: tiny.microsecondsPerStep, tinyFinalLoss: tiny.finalLoss,
-      gemm: measureGEMM(), peakRSSMegabytes: Self.peakRSSMegabytes())
+      gemm: measureGEMM(), peakRSSMegabytes: Self.peakRSSMegabytes(), mlpPeakRSSMegabytes: mlpPeak)
   }
 
   /// Trains the workload's MLP; samples per second over the timed steps and the final loss.

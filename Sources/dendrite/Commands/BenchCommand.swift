@@ -82,6 +82,7 @@ struct BenchCommand: ParsableCommand {
         object["mlp_samples_per_s"] = .number(figures.mlpSamplesPerSecond.rounded())
         object["mlp_final_loss"] = .float(figures.mlpFinalLoss)
         object["mlp_steps"] = .number(Double(steps))
+        object["mlp_peak_rss_mb"] = .number((figures.mlpPeakRSSMegabytes * 10).rounded() / 10)
         object["tiny_step_us"] = .number((figures.tinyStepMicroseconds * 100).rounded() / 100)
         object["tiny_final_loss"] = .float(figures.tinyFinalLoss)
         object["tiny_steps"] = .number(Double(tinySteps))
@@ -94,7 +95,8 @@ struct BenchCommand: ParsableCommand {
     if let figures {
       rows.append([
         "MLP 784-256-128-10, batch 128, SGD",
-        "\(Int(figures.mlpSamplesPerSecond)) samples/s (final loss \(figures.mlpFinalLoss))",
+        "\(Int(figures.mlpSamplesPerSecond)) samples/s (final loss \(figures.mlpFinalLoss), "
+          + String(format: "peak RSS %.1f MB)", figures.mlpPeakRSSMegabytes),
       ])
       rows.append([
         "tiny 2-4-1 XOR step",
