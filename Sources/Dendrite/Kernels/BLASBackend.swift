@@ -82,7 +82,7 @@ extension Kernels {
 
   /// Whether a row-major `rows`×`cols` matrix (both > 0) with leading dimension `ld` fits
   /// in `count` elements.
-  static func fits(_ count: Int, rows: Int, cols: Int, ld: Int) -> Bool {
+  private static func fits(_ count: Int, rows: Int, cols: Int, ld: Int) -> Bool {
     guard ld >= cols else { return false }
     let (span, overflow) = (rows - 1).multipliedReportingOverflow(by: ld)
     return !overflow && span <= count - cols

@@ -157,7 +157,7 @@ extension Kernels {
   }
 
   /// Checks that a row-major `rows`×`cols` matrix with leading dimension `ld` fits in `count` elements.
-  private static func checkOperand(_ count: Int, rows: Int, cols: Int, ld: Int, _ name: StaticString) {
+  static func checkOperand(_ count: Int, rows: Int, cols: Int, ld: Int, _ name: StaticString) {
     precondition(ld >= max(1, cols), "gemm: leading dimension of \(name) is smaller than its rows")
     if rows > 0 && cols > 0 {
       precondition((rows - 1) * ld + cols <= count, "gemm: \(name) has too few elements")
@@ -355,8 +355,9 @@ extension Kernels {
   // MARK: Packing
 
   /// Packs op(A)[i0..<i0+mc, p0..<p0+kc] as MR-row micro-panels. A micro-panel holds kc
-  /// columns of MR values; rows past mc are zero. With splat 4 (the Swift kernel) each
-  /// value is splatted to a SIMD4, so the micro-kernel loads it ready to multiply.
+  /// columns of MR values; rows past mc are zero. The C kernels' panels come from the C
+  /// packers; for the Swift kernel (splat 4) each value is splatted to a SIMD4, so the
+  /// micro-kernel loads it ready to multiply.
   private static func packA(_ a: Strided, i0: Int, p0: Int, mc: Int, kc: Int, mr: Int, splat: Int,
                             kernel: GEMMKernel, into dst: UnsafeMutablePointer<Float>) {
     if kernel != .swift {
@@ -365,36 +366,12 @@ extension Kernels {
         dendrite_pack_rows_avx2(a.base + i0 + p0 * a.col, a.col, mc, kc, mr, dst)
         return
       }
-      // The C packer transposes 8×8 blocks in registers for row-major A (the scalar
-      // scatter below, one float per store with stride MR, took ~20% of a 128×784×256
+      // The C packer transposes 8×8 blocks in registers for row-major A (a scalar
+      // scatter, one float per store with stride MR, took ~20% of a 128×784×256
       // product's time on one thread).
       for ir in stride(from: 0, to: mc, by: mr) {
         dendrite_pack_avx2(a.base + (i0 + ir) * a.row + p0 * a.col, a.row, a.col, min(mr, mc - ir), kc, mr,
                            dst + ir * kc)
-      }
-      return
-    }
-    if splat == 1 {
-      for ir in stride(from: 0, to: mc, by: mr) {
-        let rows = min(mr, mc - ir)
-        let src = a.base + (i0 + ir) * a.row + p0 * a.col
-        let panel = dst + ir * kc
-        if a.col == 1 {
-          // Row-major A: read each row contiguously, scatter it down the panel.
-          for i in 0..<rows {
-            var s = src + i * a.row, o = panel + i
-            for _ in 0..<kc { o.pointee = s.pointee; s += 1; o += mr }
-          }
-        } else {
-          // Transposed A: the values of one panel column are contiguous.
-          for p in 0..<kc {
-            var s = src + p * a.col, o = panel + p * mr
-            for _ in 0..<rows { o.pointee = s.pointee; s += a.row; o += 1 }
-          }
-        }
-        if rows < mr {
-          for p in 0..<kc { (panel + p * mr + rows).update(repeating: 0, count: mr - rows) }
-        }
       }
       return
     }
@@ -441,27 +418,7 @@ extension Kernels {
       }
       return
     }
-    if nr != gemmNR {
-      for jr in stride(from: 0, to: nc, by: nr) {
-        let cols = min(nr, nc - jr)
-        let src = b.base + p0 * b.row + (j0 + jr) * b.col
-        let panel = dst + jr * kc
-        if b.col == 1 {
-          // Untransposed B: one row of the micro-panel is `cols` contiguous floats.
-          for p in 0..<kc { (panel + p * nr).update(from: src + p * b.row, count: cols) }
-        } else {
-          // Transposed B: read each column contiguously, scatter it down the panel.
-          for j in 0..<cols {
-            var s = src + j * b.col, o = panel + j
-            for _ in 0..<kc { o.pointee = s.pointee; s += b.row; o += nr }
-          }
-        }
-        if cols < nr {
-          for p in 0..<kc { (panel + p * nr + cols).update(repeating: 0, count: nr - cols) }
-        }
-      }
-      return
-    }
+    precondition(nr == gemmNR)
     var out = dst
     for jr in stride(from: 0, to: nc, by: nr) {
       let cols = min(nr, nc - jr)

@@ -22,16 +22,9 @@ extension Kernels {
                         alpha: Float, a: [Float], lda: Int, b: [Float], ldb: Int,
                         beta: Float, c: inout [Float], ldc: Int) {
     precondition(m >= 0 && n >= 0 && k >= 0, "gemm: negative dimension")
-    // The checks of `gemm`: an empty operand is never read, but its leading dimension must
-    // still be valid.
-    func holds(_ count: Int, rows: Int, cols: Int, ld: Int) -> Bool {
-      ld >= max(1, cols) && (rows == 0 || cols == 0 || fits(count, rows: rows, cols: cols, ld: ld))
-    }
-    precondition(
-      holds(a.count, rows: transposeA ? k : m, cols: transposeA ? m : k, ld: lda)
-        && holds(b.count, rows: transposeB ? n : k, cols: transposeB ? k : n, ld: ldb)
-        && holds(c.count, rows: m, cols: n, ld: ldc),
-      "gemm: an operand has too few elements or a leading dimension smaller than its rows")
+    checkOperand(a.count, rows: transposeA ? k : m, cols: transposeA ? m : k, ld: lda, "A")
+    checkOperand(b.count, rows: transposeB ? n : k, cols: transposeB ? k : n, ld: ldb, "B")
+    checkOperand(c.count, rows: m, cols: n, ld: ldc, "C")
     if m == 0 || n == 0 { return }
     a.withUnsafeBufferPointer { aBuf in
       b.withUnsafeBufferPointer { bBuf in

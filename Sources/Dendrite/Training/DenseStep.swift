@@ -3,7 +3,9 @@
 final class DenseStep {
   let inputSize: Int
   let outputSize: Int
-  let activation: Kernels.PointwiseActivation
+  /// Set before the first forward pass (an activation layer after a linear dense layer
+  /// folds into it).
+  var activation: Kernels.PointwiseActivation
   /// W `[out, in]` and b `[out]`, updated in place.
   var weight: [Float]
   var bias: [Float]
@@ -44,18 +46,5 @@ final class DenseStep {
       weightGradient = [Float](repeating: 0, count: inputSize * outputSize)
       biasGradient = [Float](repeating: 0, count: outputSize)
     }
-  }
-
-  private init(copying other: DenseStep, activation: Kernels.PointwiseActivation) {
-    inputSize = other.inputSize
-    outputSize = other.outputSize
-    self.activation = activation
-    weight = other.weight
-    bias = other.bias
-  }
-
-  /// The same layer with another activation (an activation layer folded into it).
-  func with(activation: Kernels.PointwiseActivation) -> DenseStep {
-    DenseStep(copying: self, activation: activation)
   }
 }

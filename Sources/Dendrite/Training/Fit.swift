@@ -89,12 +89,9 @@ extension Sequential {
         var gradients: [String: Tensor]
         if let network {
           // The fused kernels (see ``Trainer``): same gradients as the tape, reused buffers.
-          let rowCount = batch.features.shape[0]
           network.load(self)
-          network.forward(batch.features.scalars, batch: rowCount)
-          lossValue = network.lossAndOutputGradient(loss, labels: batch.labels, batch: rowCount)
-          network.backward(inputs: batch.features.scalars, batch: rowCount, foldedLearningRate: nil)
-          outputs = network.outputs(batch: rowCount)
+          lossValue = network.step(inputs: batch.features, labels: batch.labels, loss: loss, foldedLearningRate: nil)
+          outputs = network.outputs(batch: batch.features.shape[0])
           gradients = Dictionary(uniqueKeysWithValues: zip(names, network.gradientValues))
         } else {
           let value: Tensor

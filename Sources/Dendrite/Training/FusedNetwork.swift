@@ -20,7 +20,7 @@ final class FusedNetwork {
         if activation == .linear { continue }
         // Fold into the dense layer before it, when that one is linear.
         guard let previous = steps.last, previous.activation == .linear else { return nil }
-        steps[steps.count - 1] = previous.with(activation: activation)
+        previous.activation = activation
       case let dropout as Dropout where dropout.rate == 0:
         continue
       default:
@@ -69,6 +69,17 @@ final class FusedNetwork {
   func outputs(batch: Int) -> Tensor {
     let last = layers[layers.count - 1]
     return Tensor(shape: [batch, last.outputSize], scalars: Array(last.output[0..<(batch * last.outputSize)]))
+  }
+
+  /// One forward and backward pass on a batch: returns the mean loss, and leaves the
+  /// gradients in the gradient buffers or, with `foldedLearningRate`, applies the plain
+  /// SGD step to the parameters (see ``backward(inputs:batch:foldedLearningRate:)``).
+  func step(inputs: Tensor, labels: Dataset.Labels, loss: Loss, foldedLearningRate: Float?) -> Float {
+    let batch = inputs.shape[0]
+    forward(inputs.scalars, batch: batch)
+    let value = lossAndOutputGradient(loss, labels: labels, batch: batch)
+    backward(inputs: inputs.scalars, batch: batch, foldedLearningRate: foldedLearningRate)
+    return value
   }
 
   /// z_l = a_(l−1)·W_lᵀ + b_l, a_l = f(z_l) for every layer, from `inputs` `[batch, in]`.

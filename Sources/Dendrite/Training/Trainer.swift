@@ -77,34 +77,18 @@ public final class Trainer<Opt: Optimizer> {
   public func step(inputs: Tensor, labels: Dataset.Labels) throws -> Float {
     try check(inputs: inputs, labels: labels)
     guard let network else { return generalStep(inputs: inputs, labels: labels) }
-    let batch = inputs.shape[0]
-    network.forward(inputs.scalars, batch: batch)
-    let lossValue = network.lossAndOutputGradient(loss, labels: labels, batch: batch)
     // Plain SGD folds into the gradient GEMMs; other optimizers get the gradients.
     let foldedRate = (optimizer as? SGD).flatMap { $0.momentum == 0 && $0.weightDecay == 0 ? $0.learningRate : nil }
-    network.backward(inputs: inputs.scalars, batch: batch, foldedLearningRate: foldedRate)
+    let lossValue = network.step(inputs: inputs, labels: labels, loss: loss, foldedLearningRate: foldedRate)
     if foldedRate != nil {
       optimizer.beginStep()
     } else {
-      updateWithOptimizer(network)
+      // The optimizer's own update, on the model the buffers hold, then back into them.
+      var current = model
+      optimizer.update(&current, along: Dictionary(uniqueKeysWithValues: zip(parameterNames, network.gradientValues)))
+      network.load(current)
     }
     return lossValue
-  }
-
-  /// The optimizer's own update, parameter by parameter, in the model's name order.
-  private func updateWithOptimizer(_ network: FusedNetwork) {
-    optimizer.beginStep()
-    for (index, layer) in network.layers.enumerated() {
-      var weight = Tensor(shape: [layer.outputSize, layer.inputSize], scalars: layer.weight)
-      optimizer.update(
-        &weight, named: parameterNames[2 * index],
-        gradient: Tensor(shape: weight.shape, scalars: layer.weightGradient))
-      layer.weight = weight.scalars
-      var bias = Tensor(shape: [layer.outputSize], scalars: layer.bias)
-      optimizer.update(
-        &bias, named: parameterNames[2 * index + 1], gradient: Tensor(shape: bias.shape, scalars: layer.biasGradient))
-      layer.bias = bias.scalars
-    }
   }
 
   // MARK: The general step
