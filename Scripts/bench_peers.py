@@ -575,6 +575,8 @@ def summarize(runs):
             "tiny_step_us_median": statistics.median(tiny),
             "tiny_step_us_best": min(tiny),
             "tiny_final_loss": records[-1]["tiny_final_loss"],
+            "tiny_tape_step_us_median": statistics.median(
+                [r["tiny_tape_step_us"] for r in records if "tiny_tape_step_us" in r] or [float("nan")]),
             "peak_rss_mb_median": statistics.median(r["peak_rss_mb"] for r in records),
             "gemm_gflops_median": {k: statistics.median(v) for k, v in gemm.items()},
             "gemm_gflops_best": {k: max(v) for k, v in gemm.items()},
@@ -582,18 +584,19 @@ def summarize(runs):
     return summary
 
 
-def ratios(summary):
-    """Dendrite median / peer best, as speeds (above 1: Dendrite faster)."""
+def ratios(summary, peer="best"):
+    """Dendrite median / peer best (peer="best", the conservative ratio the README quotes)
+    or / peer median (peer="median"), as speeds (above 1: Dendrite faster)."""
     d = summary.get("dendrite")
     out = {}
     for name, s in summary.items():
         if name == "dendrite" or d is None:
             continue
-        r = {"mlp_samples_per_s": d["mlp_samples_per_s_median"] / s["mlp_samples_per_s_best"],
-             "tiny_steps_per_s": s["tiny_step_us_best"] / d["tiny_step_us_median"]}
-        for key, best in s["gemm_gflops_best"].items():
-            if key in d["gemm_gflops_median"] and best > 0:
-                r["gemm " + key] = d["gemm_gflops_median"][key] / best
+        r = {"mlp_samples_per_s": d["mlp_samples_per_s_median"] / s["mlp_samples_per_s_" + peer],
+             "tiny_steps_per_s": s["tiny_step_us_" + peer] / d["tiny_step_us_median"]}
+        for key, value in s["gemm_gflops_" + peer].items():
+            if key in d["gemm_gflops_median"] and value > 0:
+                r["gemm " + key] = d["gemm_gflops_median"][key] / value
         out[name] = r
     return out
 
@@ -611,7 +614,7 @@ def print_table(header, rows):
         print(line(row))
 
 
-def print_report(summary, ratio, unavailable, args, workload, reference):
+def print_report(summary, ratio, median_ratio, unavailable, args, workload, reference):
     print("Workload %s (seed %d); MLP %s steps after %s warmup; %d rounds; --threads %d"
           % (workload, args.seed, args.steps, args.warmup, args.rounds, args.threads))
     rows = []
@@ -643,6 +646,15 @@ def print_report(summary, ratio, unavailable, args, workload, reference):
         print_table(["peer"] + [c.replace("gemm ", "") for c in cols],
                     [[name] + ["%.2f" % r[c] if c in r else "-" for c in cols]
                      for name, r in ratio.items()])
+        print()
+        print("Speed ratios, Dendrite median / peer median")
+        print_table(["peer"] + [c.replace("gemm ", "") for c in cols],
+                    [[name] + ["%.2f" % r[c] if c in r else "-" for c in cols]
+                     for name, r in median_ratio.items()])
+    if "dendrite" in summary:
+        print()
+        print("Dendrite's tiny step through the gradient tape (valueWithGradients + optimizer.update): "
+              "median %.2f µs" % summary["dendrite"]["tiny_tape_step_us_median"])
     if "numpy" in summary:
         n = summary["numpy"]
         print()
@@ -728,7 +740,7 @@ def main(argv=None):
                 except (RuntimeError, ValueError) as error:
                     unavailable[name] = str(error).splitlines()[-1][:300]
         summary = summarize({k: v for k, v in runs.items() if k not in unavailable or v})
-        ratio = ratios(summary)
+        ratio, median_ratio = ratios(summary), ratios(summary, peer="median")
         reference = float64_reference(workload, args.steps, args.warmup, args.tiny_steps)
         if args.json:
             print(json.dumps({"config": {"rounds": args.rounds, "threads": args.threads,
@@ -736,10 +748,11 @@ def main(argv=None):
                                          "tiny_steps": args.tiny_steps,
                                          "seed": args.seed, "workload": args.workload},
                               "runs": runs, "summary": summary, "ratios": ratio,
+                              "ratios_to_median": median_ratio,
                               "float64_reference": reference,
                               "unavailable": unavailable}, indent=1))
         else:
-            print_report(summary, ratio, unavailable, args, args.workload or "(temporary)", reference)
+            print_report(summary, ratio, median_ratio, unavailable, args, args.workload or "(temporary)", reference)
     return 0
 
 

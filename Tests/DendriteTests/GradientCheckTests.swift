@@ -119,6 +119,10 @@ private let gradientCases: [GradientCase] = [
   // Losses, in the prediction.
   GradientCase("meanSquaredError") { meanSquaredError(predicted: $0, expected: Operands.targets) },
   GradientCase("meanSquaredError, sum") { meanSquaredError(predicted: $0, expected: Operands.targets, reduction: .sum) },
+  GradientCase("meanSquaredError, none") { meanSquaredError(predicted: $0, expected: Operands.targets, reduction: .none) },
+  GradientCase("meanSquaredError, in the targets") { meanSquaredError(predicted: Operands.other, expected: $0) },
+  GradientCase("meanSquaredError, both from x") { meanSquaredError(predicted: $0, expected: $0 * $0) },
+  GradientCase("meanSquaredError, one sample", shape: [4]) { meanSquaredError(predicted: $0, expected: Operands.row) },
   GradientCase("meanAbsoluteError") { meanAbsoluteError(predicted: $0, expected: Operands.targets + 0.01) },
   GradientCase("huberLoss") { huberLoss(predicted: $0, expected: Operands.targets, delta: 0.7) },
   GradientCase("binaryCrossEntropy", .probability) { binaryCrossEntropy(probabilities: $0, labels: Operands.labels) },

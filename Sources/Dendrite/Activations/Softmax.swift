@@ -15,8 +15,8 @@ public func softmax(_ x: Tensor) -> Tensor {
   let (rows, columns) = x.rowsAndColumns("softmax")
   let a = Tensor(
     shape: x.shape, scalars: Kernels.softmaxRows(x.scalars, rows: rows, columns: columns, logarithm: false))
-  return Tensor.recording(a, from: [x]) { u in
-    [(u - (u * a).sum(alongAxis: -1, keepingDimension: true)) * a]
+  return Tensor.recording(a, from: x) { u in
+    (u - (u * a).sum(alongAxis: -1, keepingDimension: true)) * a
   }
 }
 
@@ -32,8 +32,8 @@ public func logSoftmax(_ x: Tensor) -> Tensor {
   let (rows, columns) = x.rowsAndColumns("logSoftmax")
   let logA = Tensor(
     shape: x.shape, scalars: Kernels.softmaxRows(x.scalars, rows: rows, columns: columns, logarithm: true))
-  return Tensor.recording(logA, from: [x]) { u in
-    [u - exp(logA) * u.sum(alongAxis: -1, keepingDimension: true)]
+  return Tensor.recording(logA, from: x) { u in
+    u - exp(logA) * u.sum(alongAxis: -1, keepingDimension: true)
   }
 }
 

@@ -43,7 +43,7 @@ public func valueWithGradient(at xs: [Tensor], in f: ([Tensor]) -> Tensor) -> (
   defer { tape.clear() }
   let leaves = xs.map { x -> Tensor in
     var leaf = x.withoutDerivative()
-    let position = tape.append(Tape.Entry(inputs: [], pullback: nil))
+    let position = tape.appendLeaf(shape: x.shape)
     leaf.tapeHandle = TapeHandle(tape: tape, position: position)
     return leaf
   }
@@ -51,13 +51,12 @@ public func valueWithGradient(at xs: [Tensor], in f: ([Tensor]) -> Tensor) -> (
   precondition(
     value.scalarCount == 1,
     "valueWithGradient needs a function with a one-element result, but it returned shape \(value.shape)")
-  let zeros = xs.map { Tensor.zeros(shape: $0.shape) }
   guard let handle = value.tapeHandle, handle.tape === tape else {
-    return (value.withoutDerivative(), zeros)  // the result does not depend on xs
+    return (value.withoutDerivative(), xs.map { Tensor.zeros(shape: $0.shape) })  // the result does not depend on xs
   }
   let all = tape.backward(from: handle.position, seed: Tensor(repeating: 1, shape: value.shape))
-  let gradients = leaves.indices.map { index in
-    all[index].map { $0.withoutDerivative() } ?? zeros[index]
+  let gradients = xs.indices.map { index in
+    all[index].map { $0.withoutDerivative() } ?? Tensor.zeros(shape: xs[index].shape)
   }
   return (value.withoutDerivative(), gradients)
 }

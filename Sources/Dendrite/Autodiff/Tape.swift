@@ -12,15 +12,42 @@
 ///
 /// A tape belongs to one `valueWithGradient` call and one thread.
 final class Tape: @unchecked Sendable {
+  /// How an entry maps its output's gradient to its inputs' gradients.
+  ///
+  /// Ops of one, two or three inputs (nearly all) return their gradients directly or as
+  /// a tuple, so that no array is allocated per op; the binary and ternary forms return
+  /// nil for an input that is not being differentiated.
+  enum Pullback {
+    case unary((Tensor) -> Tensor)
+    case binary((Tensor, DifferentiatedInputs) -> (Tensor?, Tensor?))
+    case ternary((Tensor, DifferentiatedInputs) -> (Tensor?, Tensor?, Tensor?))
+    /// One gradient for every input (the public ``Tensor/recording(_:from:pullback:)``).
+    case all((Tensor) -> [Tensor])
+    /// One gradient for every input that is being differentiated, nil for the others.
+    case selective((Tensor, DifferentiatedInputs) -> [Tensor?])
+  }
+
   /// One recorded op (or a leaf, which has no inputs and no pullback).
+  ///
+  /// The bookkeeping per op is kept small, because for tiny networks it is most of the
+  /// cost of a step: the inputs' tape positions live in one array shared by all entries
+  /// (`inputPositions[firstInput ..< firstInput + inputCount]`), and the gradient shape
+  /// checks use the shape each entry already holds.
   struct Entry {
-    /// Tape positions of the inputs; `nil` for an input that is a constant here.
-    let inputs: [Int?]
-    /// Maps the output's gradient to one gradient per input, in `inputs` order.
-    let pullback: ((Tensor) -> [Tensor])?
+    /// Where this entry's input positions start in `inputPositions`.
+    let firstInput: Int
+    /// How many inputs the op has.
+    let inputCount: Int
+    /// Which of them are being differentiated (have a position on this tape).
+    let differentiated: DifferentiatedInputs
+    /// The shape of the op's value: every gradient that flows into it has this shape.
+    let shape: [Int]
+    let pullback: Pullback?
   }
 
   private(set) var entries: [Entry] = []
+  /// The tape positions of every entry's inputs, −1 for an input that is a constant here.
+  private var inputPositions: [Int] = []
   /// False while the backward pass runs, so that pullbacks record nothing.
   private(set) var isRecording = true
 
@@ -28,11 +55,47 @@ final class Tape: @unchecked Sendable {
   /// back to this tape, so a finished differentiation clears its tape to free them.
   func clear() {
     entries.removeAll()
+    inputPositions.removeAll()
   }
 
-  /// Appends an entry and returns its position.
-  func append(_ entry: Entry) -> Int {
-    entries.append(entry)
+  /// Appends a leaf (a tensor being differentiated) of the given shape and returns its position.
+  func appendLeaf(shape: [Int]) -> Int {
+    entries.append(Entry(firstInput: 0, inputCount: 0, differentiated: DifferentiatedInputs(bits: 0),
+                         shape: shape, pullback: nil))
+    return entries.count - 1
+  }
+
+  /// Appends an op whose value has `shape`, computed from `inputs`, and returns its position.
+  func append(shape: [Int], inputs: [Tensor], pullback: Pullback) -> Int {
+    let first = inputPositions.count
+    var bits: UInt64 = 0
+    for (index, input) in inputs.enumerated() { appendPosition(of: input, index: index, bits: &bits) }
+    return appendEntry(shape: shape, firstInput: first, bits: bits, pullback: pullback)
+  }
+
+  /// Appends an op of one to three inputs (no array of inputs needed) and returns its position.
+  func append(shape: [Int], _ a: Tensor, _ b: Tensor? = nil, _ c: Tensor? = nil, pullback: Pullback) -> Int {
+    let first = inputPositions.count
+    var bits: UInt64 = 0
+    appendPosition(of: a, index: 0, bits: &bits)
+    if let b { appendPosition(of: b, index: 1, bits: &bits) }
+    if let c { appendPosition(of: c, index: 2, bits: &bits) }
+    return appendEntry(shape: shape, firstInput: first, bits: bits, pullback: pullback)
+  }
+
+  /// Records the tape position of input number `index` (−1 when it is a constant here).
+  private func appendPosition(of input: Tensor, index: Int, bits: inout UInt64) {
+    if let handle = input.tapeHandle, handle.tape === self {
+      inputPositions.append(handle.position)
+      if index < 64 { bits |= 1 << UInt64(index) }
+    } else {
+      inputPositions.append(-1)
+    }
+  }
+
+  private func appendEntry(shape: [Int], firstInput: Int, bits: UInt64, pullback: Pullback) -> Int {
+    entries.append(Entry(firstInput: firstInput, inputCount: inputPositions.count - firstInput,
+                         differentiated: DifferentiatedInputs(bits: bits), shape: shape, pullback: pullback))
     return entries.count - 1
   }
 
@@ -48,18 +111,70 @@ final class Tape: @unchecked Sendable {
         continue
       }
       if position != output { gradients[position] = nil }  // not needed again: free it early
-      let inputGradients = pullback(upstream)
-      for (input, gradient) in zip(entries[position].inputs, inputGradients) {
-        guard let input else { continue }
-        if let existing = gradients[input] {
-          gradients[input] = existing + gradient
-        } else {
-          gradients[input] = gradient
+      let entry = entries[position]
+      switch pullback {
+      case .unary(let pullback):
+        accumulate(pullback(upstream), into: &gradients, input: inputPositions[entry.firstInput])
+      case .binary(let pullback):
+        let (a, b) = pullback(upstream, entry.differentiated)
+        accumulate(a, into: &gradients, of: entry, index: 0)
+        accumulate(b, into: &gradients, of: entry, index: 1)
+      case .ternary(let pullback):
+        let (a, b, c) = pullback(upstream, entry.differentiated)
+        accumulate(a, into: &gradients, of: entry, index: 0)
+        accumulate(b, into: &gradients, of: entry, index: 1)
+        accumulate(c, into: &gradients, of: entry, index: 2)
+      case .all(let pullback):
+        let inputGradients = pullback(upstream)
+        precondition(
+          inputGradients.count == entry.inputCount,
+          "pullback returned \(inputGradients.count) gradients for \(entry.inputCount) inputs")
+        for (index, gradient) in inputGradients.enumerated() {
+          accumulate(gradient, into: &gradients, input: inputPositions[entry.firstInput + index])
+        }
+      case .selective(let pullback):
+        let inputGradients = pullback(upstream, entry.differentiated)
+        precondition(
+          inputGradients.count == entry.inputCount,
+          "pullback returned \(inputGradients.count) gradients for \(entry.inputCount) inputs")
+        for (index, gradient) in inputGradients.enumerated() {
+          accumulate(gradient, into: &gradients, of: entry, index: index)
         }
       }
     }
     return gradients
   }
+
+  /// Adds the gradient a selective pullback returned for input `index` of `entry`; nil is
+  /// allowed only for an input that is not being differentiated.
+  private func accumulate(_ gradient: Tensor?, into gradients: inout [Tensor?], of entry: Entry, index: Int) {
+    let input = inputPositions[entry.firstInput + index]
+    guard input >= 0 else { return }
+    guard let gradient else { preconditionFailure("pullback returned no gradient for a differentiated input") }
+    accumulate(gradient, into: &gradients, input: input)
+  }
+
+  /// Adds `gradient` to the gradient of tape position `input` (nothing for a constant, −1).
+  private func accumulate(_ gradient: Tensor, into gradients: inout [Tensor?], input: Int) {
+    guard input >= 0 else { return }
+    precondition(
+      entries[input].shape == gradient.shape,
+      "pullback returned a gradient of shape \(gradient.shape) for an input of shape \(entries[input].shape)")
+    if let existing = gradients[input] {
+      gradients[input] = existing + gradient
+    } else {
+      gradients[input] = gradient
+    }
+  }
+}
+
+/// Which inputs of a recorded op are being differentiated, so that its pullback computes
+/// gradients only for those (a layer's input data, say, needs none). Inputs past the
+/// 64th always count as differentiated.
+struct DifferentiatedInputs: Sendable {
+  let bits: UInt64
+
+  subscript(index: Int) -> Bool { index >= 64 || bits & (1 << UInt64(index)) != 0 }
 }
 
 /// A tensor's place on a tape.
@@ -85,7 +200,7 @@ extension Tensor {
   public static func recording(
     _ value: Tensor, from inputs: [Tensor], pullback: @escaping (Tensor) -> [Tensor]
   ) -> Tensor {
-    recording(value, from: inputs) { upstream, _ in pullback(upstream).map { Optional($0) } }
+    recording(value, from: inputs, as: .all(pullback))
   }
 
   /// Like ``recording(_:from:pullback:)``, for ops whose input gradients are expensive:
@@ -93,36 +208,58 @@ extension Tensor {
   /// and returns nil for the others, so that, say, a layer's input data gets no gradient
   /// computed for it.
   static func recording(
-    _ value: Tensor, from inputs: [Tensor], pullback: @escaping (Tensor, _ needed: [Bool]) -> [Tensor?]
+    _ value: Tensor, from inputs: [Tensor], pullback: @escaping (Tensor, _ needed: DifferentiatedInputs) -> [Tensor?]
   ) -> Tensor {
-    guard let tape = inputs.lazy.compactMap({ $0.tapeHandle?.tape }).first, tape.isRecording
-    else {
+    recording(value, from: inputs, as: .selective(pullback))
+  }
+
+  /// Records an op of one input; `pullback` returns that input's gradient.
+  static func recording(_ value: Tensor, from x: Tensor, pullback: @escaping (Tensor) -> Tensor) -> Tensor {
+    guard let tape = x.tapeHandle?.tape, tape.isRecording else { return value.withoutDerivative() }
+    return value.recorded(on: tape, at: tape.append(shape: value.shape, x, pullback: .unary(pullback)))
+  }
+
+  /// Records an op of two inputs; `pullback` returns the gradient of each input that is
+  /// being differentiated (`needed`), nil for the other.
+  static func recording(
+    _ value: Tensor, from a: Tensor, _ b: Tensor,
+    pullback: @escaping (Tensor, _ needed: DifferentiatedInputs) -> (Tensor?, Tensor?)
+  ) -> Tensor {
+    guard let tape = a.tapeHandle?.tape ?? b.tapeHandle?.tape, tape.isRecording else {
       return value.withoutDerivative()
     }
-    let positions = inputs.map { input -> Int? in
-      guard let handle = input.tapeHandle, handle.tape === tape else { return nil }
-      return handle.position
+    return value.recorded(on: tape, at: tape.append(shape: value.shape, a, b, pullback: .binary(pullback)))
+  }
+
+  /// Records an op of three inputs, as the two-input form does.
+  static func recording(
+    _ value: Tensor, from a: Tensor, _ b: Tensor, _ c: Tensor,
+    pullback: @escaping (Tensor, _ needed: DifferentiatedInputs) -> (Tensor?, Tensor?, Tensor?)
+  ) -> Tensor {
+    guard let tape = a.tapeHandle?.tape ?? b.tapeHandle?.tape ?? c.tapeHandle?.tape, tape.isRecording else {
+      return value.withoutDerivative()
     }
-    let needed = positions.map { $0 != nil }
-    let inputShapes = inputs.map(\.shape)
-    let checkedPullback: (Tensor) -> [Tensor] = { upstream in
-      let gradients = pullback(upstream, needed)
-      precondition(
-        gradients.count == inputShapes.count,
-        "pullback returned \(gradients.count) gradients for \(inputShapes.count) inputs")
-      return zip(inputShapes, zip(needed, gradients)).map { inputShape, pair in
-        let (isNeeded, gradient) = pair
-        guard isNeeded else { return Tensor(shape: [0], scalars: []) }  // never read: no tape position
-        guard let gradient else { preconditionFailure("pullback returned no gradient for a differentiated input") }
-        precondition(
-          inputShape == gradient.shape,
-          "pullback returned a gradient of shape \(gradient.shape) for an input of shape \(inputShape)")
-        return gradient
-      }
-    }
-    let position = tape.append(Tape.Entry(inputs: positions, pullback: checkedPullback))
-    var result = value
+    return value.recorded(on: tape, at: tape.append(shape: value.shape, a, b, c, pullback: .ternary(pullback)))
+  }
+
+  /// This value, placed on `tape` at `position`.
+  private func recorded(on tape: Tape, at position: Int) -> Tensor {
+    var result = self
     result.tapeHandle = TapeHandle(tape: tape, position: position)
     return result
+  }
+
+  private static func recording(_ value: Tensor, from inputs: [Tensor], as pullback: Tape.Pullback) -> Tensor {
+    var found: Tape?
+    for input in inputs {
+      if let tape = input.tapeHandle?.tape {
+        found = tape
+        break
+      }
+    }
+    guard let tape = found, tape.isRecording else {
+      return value.withoutDerivative()
+    }
+    return value.recorded(on: tape, at: tape.append(shape: value.shape, inputs: inputs, pullback: pullback))
   }
 }

@@ -48,13 +48,13 @@ public func sigmoidCrossEntropy(logits: Tensor, labels: Tensor, reduction: Reduc
   let columns = Float(logits.shape[logits.rank - 1])
   let perSample = perElement.withoutDerivative().mean(alongAxis: -1)
   let (x, t) = (logits.withoutDerivative(), labels.withoutDerivative())
-  let fused = Tensor.recording(perSample, from: [logits, labels]) { g in
+  let fused = Tensor.recording(perSample, from: logits, labels) { g, needed in
     // g is ∂L/∂J_b, shape [B]; spread it over each sample's D outputs.
     let perRow = g.reshaped(to: g.shape + [1]) / columns
     let dLogits = Tensor(shape: x.shape, scalars: Kernels.map(x.scalars, t.scalars) { x, t in
       ScalarMath.sigmoid(x) - t
     })
-    return [dLogits * perRow, -x * perRow]
+    return (needed[0] ? dLogits * perRow : nil, needed[1] ? -x * perRow : nil)
   }
   return fused.reduced(reduction)
 }

@@ -20,10 +20,10 @@ public func negativeLogLikelihood(
   checkClassIndices("negativeLogLikelihood", logProbabilities, classIndices)
   let (rows, columns) = (logProbabilities.shape[0], logProbabilities.shape[1])
   let perSample = Tensor((0..<rows).map { -logProbabilities.scalars[$0 * columns + classIndices[$0]] })
-  let picked = Tensor.recording(perSample, from: [logProbabilities]) { g in
+  let picked = Tensor.recording(perSample, from: logProbabilities) { g in
     var gradient = [Float](repeating: 0, count: rows * columns)
     for row in 0..<rows { gradient[row * columns + classIndices[row]] = -g.scalars[row] }
-    return [Tensor(shape: [rows, columns], scalars: gradient)]
+    return Tensor(shape: [rows, columns], scalars: gradient)
   }
   return picked.reduced(reduction)
 }

@@ -20,12 +20,16 @@ public enum Reduction: Sendable, Hashable, CaseIterable {
 
 extension Tensor {
   /// Per-sample losses `[B]` reduced as `reduction` says; `.mean` sums first, then divides
-  /// by B, as Keras does.
+  /// by B, as Keras does. One tape entry (the gradient is g, or g / B, for every sample),
+  /// with the values and rounding of `sum()` and `sum() / B`.
   func reduced(_ reduction: Reduction) -> Tensor {
-    switch reduction {
-    case .none: self
-    case .sum: sum()
-    case .mean: sum() / Float(Swift.max(scalarCount, 1))
+    if reduction == .none { return self }
+    let divisor = reduction == .mean ? Float(Swift.max(scalarCount, 1)) : 1
+    let total = Kernels.reduce(scalars, outer: 1, length: scalarCount, inner: 1, kind: .sum)[0]
+    let shape = self.shape
+    let value = Tensor(scalar: reduction == .mean ? total / divisor : total)
+    return Tensor.recording(value, from: self) { g in
+      Tensor(repeating: reduction == .mean ? g.scalar / divisor : g.scalar, shape: shape)
     }
   }
 }

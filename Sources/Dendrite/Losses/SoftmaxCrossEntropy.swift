@@ -24,11 +24,10 @@ public func softmaxCrossEntropy(logits: Tensor, labels: Tensor, reduction: Reduc
     scalars: Kernels.softmaxRows(logits.scalars, rows: rows, columns: columns, logarithm: true))
   let y = labels.withoutDerivative()
   let perSample = -(y * logA).sum(alongAxis: -1)
-  let fused = Tensor.recording(perSample, from: [logits, labels]) { g in
+  let fused = Tensor.recording(perSample, from: logits, labels) { g, needed in
     let perRow = g.reshaped(to: g.shape + [1])
-    let a = exp(logA)
-    let dLogits = (a * y.sum(alongAxis: -1, keepingDimension: true) - y) * perRow
-    return [dLogits, -logA * perRow]
+    let dLogits = needed[0] ? (exp(logA) * y.sum(alongAxis: -1, keepingDimension: true) - y) * perRow : nil
+    return (dLogits, needed[1] ? -logA * perRow : nil)
   }
   return fused.reduced(reduction)
 }
@@ -52,13 +51,13 @@ public func softmaxCrossEntropy(logits: Tensor, classIndices: [Int], reduction: 
   let (rows, columns) = (logits.shape[0], logits.shape[1])
   let logA = Kernels.softmaxRows(logits.scalars, rows: rows, columns: columns, logarithm: true)
   let perSample = Tensor((0..<rows).map { -logA[$0 * columns + classIndices[$0]] })
-  let fused = Tensor.recording(perSample, from: [logits]) { g in
+  let fused = Tensor.recording(perSample, from: logits) { g in
     var dLogits = Kernels.map(logA) { ScalarMath.exp($0) }
     for row in 0..<rows {
       dLogits[row * columns + classIndices[row]] -= 1
       for column in 0..<columns { dLogits[row * columns + column] *= g.scalars[row] }
     }
-    return [Tensor(shape: [rows, columns], scalars: dLogits)]
+    return Tensor(shape: [rows, columns], scalars: dLogits)
   }
   return fused.reduced(reduction)
 }

@@ -3,15 +3,16 @@
 ///
 ///     +:  (g, g)        −:  (g, −g)        ×:  (g·b, g·a)        ÷:  (g/b, −g·a/b²)
 ///
-/// each summed back to its operand's shape when that operand was broadcast.
+/// each summed back to its operand's shape when that operand was broadcast, and each
+/// computed only for an operand that is being differentiated.
 extension Tensor {
   /// Elementwise sum, with broadcasting.
   ///
   ///     Tensor([[1, 2], [3, 4]]) + Tensor([10, 20])   // [[11, 22], [13, 24]]
   public static func + (lhs: Tensor, rhs: Tensor) -> Tensor {
     let value = broadcastValues(lhs, rhs, +)
-    return recording(value, from: [lhs, rhs]) { g in
-      [g.summed(toShape: lhs.shape), g.summed(toShape: rhs.shape)]
+    return recording(value, from: lhs, rhs) { g, needed in
+      (needed[0] ? g.summed(toShape: lhs.shape) : nil, needed[1] ? g.summed(toShape: rhs.shape) : nil)
     }
   }
 
@@ -20,8 +21,8 @@ extension Tensor {
   ///     Tensor([3, 4]) - Tensor([1, 1])   // [2, 3]
   public static func - (lhs: Tensor, rhs: Tensor) -> Tensor {
     let value = broadcastValues(lhs, rhs, -)
-    return recording(value, from: [lhs, rhs]) { g in
-      [g.summed(toShape: lhs.shape), (-g).summed(toShape: rhs.shape)]
+    return recording(value, from: lhs, rhs) { g, needed in
+      (needed[0] ? g.summed(toShape: lhs.shape) : nil, needed[1] ? (-g).summed(toShape: rhs.shape) : nil)
     }
   }
 
@@ -30,8 +31,8 @@ extension Tensor {
   ///     Tensor([1, 2]) * Tensor([3, 4])   // [3, 8]
   public static func * (lhs: Tensor, rhs: Tensor) -> Tensor {
     let value = broadcastValues(lhs, rhs, *)
-    return recording(value, from: [lhs, rhs]) { g in
-      [(g * rhs).summed(toShape: lhs.shape), (g * lhs).summed(toShape: rhs.shape)]
+    return recording(value, from: lhs, rhs) { g, needed in
+      (needed[0] ? (g * rhs).summed(toShape: lhs.shape) : nil, needed[1] ? (g * lhs).summed(toShape: rhs.shape) : nil)
     }
   }
 
@@ -40,14 +41,15 @@ extension Tensor {
   ///     Tensor([1, 2]) / Tensor([4, 4])   // [0.25, 0.5]
   public static func / (lhs: Tensor, rhs: Tensor) -> Tensor {
     let value = broadcastValues(lhs, rhs, /)
-    return recording(value, from: [lhs, rhs]) { g in
-      [(g / rhs).summed(toShape: lhs.shape), (-g * lhs / (rhs * rhs)).summed(toShape: rhs.shape)]
+    return recording(value, from: lhs, rhs) { g, needed in
+      (needed[0] ? (g / rhs).summed(toShape: lhs.shape) : nil,
+       needed[1] ? (-g * lhs / (rhs * rhs)).summed(toShape: rhs.shape) : nil)
     }
   }
 
   /// Elementwise negation.
   public static prefix func - (x: Tensor) -> Tensor {
-    recording(Tensor(shape: x.shape, scalars: Kernels.map(x.scalars) { -$0 }), from: [x]) { g in [-g] }
+    recording(Tensor(shape: x.shape, scalars: Kernels.map(x.scalars) { -$0 }), from: x) { g in -g }
   }
 
   /// Adds a scalar to every element.

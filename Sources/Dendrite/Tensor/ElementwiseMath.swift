@@ -19,10 +19,10 @@ extension Tensor {
   ) -> Tensor {
     let input = withoutDerivative()
     let output = Tensor(shape: shape, scalars: Kernels.map(scalars, f))
-    return Tensor.recording(output, from: [self]) { g in
-      [Tensor(shape: g.shape, scalars: Kernels.map(g.scalars, input.scalars, output.scalars) { g, x, y in
+    return Tensor.recording(output, from: self) { g in
+      Tensor(shape: g.shape, scalars: Kernels.map(g.scalars, input.scalars, output.scalars) { g, x, y in
         g * derivative(x, y)
-      })]
+      })
     }
   }
 }

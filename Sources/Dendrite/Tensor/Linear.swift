@@ -23,7 +23,7 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor) -> Tensor {
     transposeA: false, transposeB: true, m: rows, n: outputs, k: inputs, alpha: 1,
     a: x.scalars, lda: inputs, b: weight.scalars, ldb: inputs, beta: 1, c: &y, ldc: outputs)
   let (x0, w0) = (x.withoutDerivative(), weight.withoutDerivative())
-  return Tensor.recording(Tensor(shape: [rows, outputs], scalars: y), from: [x, weight, bias]) { g, needed in
+  return Tensor.recording(Tensor(shape: [rows, outputs], scalars: y), from: x, weight, bias) { g, needed in
     let dx = needed[0] ? matmul(g, w0) : nil
     let dw = needed[1] ? matmul(g, x0, transposeA: true) : nil
     var db: Tensor?
@@ -32,6 +32,6 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor) -> Tensor {
       Kernels.columnSums(g.scalars, rows: rows, cols: outputs, alpha: 1, beta: 0, into: &sums)
       db = Tensor(shape: [outputs], scalars: sums)
     }
-    return [dx, dw, db]
+    return (dx, dw, db)
   }
 }

@@ -33,7 +33,7 @@ extension Tensor {
       a: a.scalars, lda: a.shape[1], b: b.scalars, ldb: b.shape[1], beta: 0, c: &c, ldc: n)
     let value = Tensor(shape: [m, n], scalars: c)
     let (a0, b0) = (a.withoutDerivative(), b.withoutDerivative())
-    return recording(value, from: [a, b]) { g, needed in
+    return recording(value, from: a, b) { g, needed in
       // C = op(A)·op(B). For op = identity: dA = G·op(B)ᵀ, dB = op(A)ᵀ·G; transposed
       // operands take the transpose of those. An operand that is not being differentiated
       // (a layer's input data) gets no product computed for it.
@@ -43,7 +43,7 @@ extension Tensor {
       let db =
         !needed[1] ? nil
         : tb ? matmul(g, transposed: true, a0, transposed: ta) : matmul(a0, transposed: !ta, g, transposed: false)
-      return [da, db]
+      return (da, db)
     }
   }
 }

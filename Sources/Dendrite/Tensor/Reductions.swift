@@ -37,8 +37,8 @@ extension Tensor {
       shape: reducedShape(axis, keepingDimension),
       scalars: Kernels.reduce(scalars, outer: outer, length: length, inner: inner, kind: .sum))
     let inputShape = shape
-    return Tensor.recording(value, from: [self]) { g in
-      [g.reshaped(to: Tensor.reducedShape(inputShape, axis, true)).broadcast(to: inputShape)]
+    return Tensor.recording(value, from: self) { g in
+      g.reshaped(to: Tensor.reducedShape(inputShape, axis, true)).broadcast(to: inputShape)
     }
   }
 
@@ -62,12 +62,12 @@ extension Tensor {
       shape: reducedShape(axis, keepingDimension),
       scalars: Kernels.reduce(scalars, outer: outer, length: length, inner: inner, kind: .max))
     let input = withoutDerivative()
-    return Tensor.recording(value, from: [self]) { g in
+    return Tensor.recording(value, from: self) { g in
       let keptShape = Tensor.reducedShape(input.shape, axis, true)
       let maxima = value.withoutDerivative().reshaped(to: keptShape)
       let isMax = Tensor.broadcastValues(input, maxima) { $0 == $1 ? 1 : 0 }
       let ties = isMax.sum(alongAxis: axis, keepingDimension: true)
-      return [isMax * (g.reshaped(to: keptShape) / ties)]
+      return isMax * (g.reshaped(to: keptShape) / ties)
     }
   }
 

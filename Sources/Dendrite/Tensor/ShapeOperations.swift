@@ -12,8 +12,8 @@ extension Tensor {
       "cannot reshape \(shape) (\(scalarCount) elements) to \(newShape)")
     if newShape == shape { return self }
     let oldShape = shape
-    return Tensor.recording(Tensor(shape: newShape, scalars: scalars), from: [self]) { g in
-      [g.reshaped(to: oldShape)]
+    return Tensor.recording(Tensor(shape: newShape, scalars: scalars), from: self) { g in
+      g.reshaped(to: oldShape)
     }
   }
 
@@ -29,8 +29,8 @@ extension Tensor {
     for r in 0..<rows {
       for c in 0..<columns { result[c * rows + r] = scalars[r * columns + c] }
     }
-    return Tensor.recording(Tensor(shape: [columns, rows], scalars: result), from: [self]) { g in
-      [g.transposed()]
+    return Tensor.recording(Tensor(shape: [columns, rows], scalars: result), from: self) { g in
+      g.transposed()
     }
   }
 
@@ -48,6 +48,6 @@ extension Tensor {
       shape: target,
       scalars: Kernels.broadcastMap(scalars, strides: strides, scalars, strides: strides, shape: target) { a, _ in a })
     let sourceShape = shape
-    return Tensor.recording(value, from: [self]) { g in [g.summed(toShape: sourceShape)] }
+    return Tensor.recording(value, from: self) { g in g.summed(toShape: sourceShape) }
   }
 }

@@ -10,6 +10,9 @@ import Foundation
 ///   used in order and cycled; `warmupSteps` untimed steps, then `steps` timed ones.
 /// - tiny: 2-4-1, sigmoid hidden layer, linear output, mean squared error (mean over all
 ///   elements), plain SGD at 0.1 on the 4 XOR samples; 500 untimed steps, then 5000 timed.
+///   Measured twice: through ``Trainer`` (the compiled step) and through the gradient
+///   tape (`model.valueWithGradients` and `optimizer.update`, the path `fit` takes with a
+///   custom objective and any code that differentiates its own function).
 ///
 /// A final loss is the loss of the last timed step, computed before its update. With a
 /// workload file written by the script, the peers train from the same weights on the same
@@ -69,6 +72,10 @@ public struct SpeedBenchmark: Sendable {
     public var tinyStepMicroseconds: Double
     /// The tiny network's loss at its last timed step, before that step's update.
     public var tinyFinalLoss: Float
+    /// Microseconds per tiny-network training step through the gradient tape.
+    public var tapeTinyStepMicroseconds: Double = 0
+    /// The tape-trained tiny network's final loss (the same training, so ≈ `tinyFinalLoss`).
+    public var tapeTinyFinalLoss: Float = .nan
     /// GEMM throughput per shape.
     public var gemm: [GEMMFigure]
     /// The process's peak resident set size, in MB.
@@ -83,9 +90,11 @@ public struct SpeedBenchmark: Sendable {
     let mlp = measureMLP()
     let mlpPeak = Self.peakRSSMegabytes()
     let tiny = measureTinyNetwork()
+    let tapeTiny = measureTinyNetworkOnTape()
     return Figures(
       mlpSamplesPerSecond: mlp.samplesPerSecond, mlpFinalLoss: mlp.finalLoss,
       tinyStepMicroseconds: tiny.microsecondsPerStep, tinyFinalLoss: tiny.finalLoss,
+      tapeTinyStepMicroseconds: tapeTiny.microsecondsPerStep, tapeTinyFinalLoss: tapeTiny.finalLoss,
       gemm: measureGEMM(), peakRSSMegabytes: Self.peakRSSMegabytes(), mlpPeakRSSMegabytes: mlpPeak)
   }
 
@@ -122,6 +131,28 @@ public struct SpeedBenchmark: Sendable {
     for _ in 0..<tinyWarmupSteps { loss = Self.trainingStep(trainer, inputs: x, labels: y) }
     let start = DispatchTime.now().uptimeNanoseconds
     for _ in 0..<tinySteps { loss = Self.trainingStep(trainer, inputs: x, labels: y) }
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    return (seconds * 1e6 / Double(max(tinySteps, 1)), loss)
+  }
+
+  /// The same training as ``measureTinyNetwork()`` through the gradient tape: each step
+  /// records the forward pass and loss, runs the backward pass, and applies SGD with
+  /// `Optimizer.update(_:along:)`.
+  ///
+  ///     let (microseconds, loss) = SpeedBenchmark(tinySteps: 1000).measureTinyNetworkOnTape()
+  public func measureTinyNetworkOnTape() -> (microsecondsPerStep: Double, finalLoss: Float) {
+    var model = workload.makeTinyNetwork()
+    var optimizer = SGD(learningRate: tinyLearningRate)
+    let (x, y) = (workload.tinyInputs, workload.tinyTargets)
+    func step() -> Float {
+      let (loss, gradients) = model.valueWithGradients { model in meanSquaredError(predicted: model(x), expected: y) }
+      optimizer.update(&model, along: gradients)
+      return loss.scalar
+    }
+    var loss: Float = .nan
+    for _ in 0..<tinyWarmupSteps { loss = step() }
+    let start = DispatchTime.now().uptimeNanoseconds
+    for _ in 0..<tinySteps { loss = step() }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     return (seconds * 1e6 / Double(max(tinySteps, 1)), loss)
   }

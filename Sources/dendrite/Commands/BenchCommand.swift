@@ -86,6 +86,8 @@ struct BenchCommand: ParsableCommand {
         object["tiny_step_us"] = .number((figures.tinyStepMicroseconds * 100).rounded() / 100)
         object["tiny_final_loss"] = .float(figures.tinyFinalLoss)
         object["tiny_steps"] = .number(Double(tinySteps))
+        object["tiny_tape_step_us"] = .number((figures.tapeTinyStepMicroseconds * 100).rounded() / 100)
+        object["tiny_tape_final_loss"] = .float(figures.tapeTinyFinalLoss)
       }
       if let source { object["workload"] = .string(source) }
       try JSONOutput.print(.object(object))
@@ -101,6 +103,10 @@ struct BenchCommand: ParsableCommand {
       rows.append([
         "tiny 2-4-1 XOR step",
         String(format: "%.1f µs", figures.tinyStepMicroseconds) + " (final loss \(figures.tinyFinalLoss))",
+      ])
+      rows.append([
+        "tiny step through the gradient tape",
+        String(format: "%.1f µs", figures.tapeTinyStepMicroseconds) + " (final loss \(figures.tapeTinyFinalLoss))",
       ])
     }
     let gemmName =
