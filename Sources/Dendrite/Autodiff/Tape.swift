@@ -51,6 +51,12 @@ final class Tape: @unchecked Sendable {
   /// False while the backward pass runs, so that pullbacks record nothing.
   private(set) var isRecording = true
 
+  /// A tape with room for a small network's step (a few dozen ops) before it grows.
+  init() {
+    entries.reserveCapacity(32)
+    inputPositions.reserveCapacity(64)
+  }
+
   /// Drops every entry. Pullbacks capture the tensors they need, and those tensors refer
   /// back to this tape, so a finished differentiation clears its tape to free them.
   func clear() {

@@ -32,16 +32,23 @@ public struct Sequential: Layer {
 
   public var parameterNames: [String] {
     var names: [String] = []
+    names.reserveCapacity(2 * layers.count)
     var module = 0
     for layer in layers {
-      names += layer.parameterNames.map { "\(module).\($0)" }
+      let prefix = String(module) + "."
+      for name in layer.parameterNames { names.append(prefix + name) }
       module += layer.moduleCount
     }
     return names
   }
 
   public var parameterValues: [Tensor] {
-    get { layers.flatMap(\.parameterValues) }
+    get {
+      var values: [Tensor] = []
+      values.reserveCapacity(2 * layers.count)
+      for layer in layers { values += layer.parameterValues }
+      return values
+    }
     set {
       var offset = 0
       for index in layers.indices {
