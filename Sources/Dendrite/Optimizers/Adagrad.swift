@@ -46,13 +46,9 @@ public struct Adagrad: Optimizer {
   public mutating func update(_ parameter: inout Tensor, named name: String, gradient: Tensor) {
     checkGradient(gradient, matches: parameter, named: name, optimizer: "Adagrad")
     let shape = parameter.shape
-    let g = gradient.scalars
     var w = parameter.scalars
-    var s = state.slotScalars("accumulator", of: name, shape: shape, initialValue: initialAccumulatorValue)
-    for i in w.indices {
-      s[i] += g[i] * g[i]
-      w[i] -= learningRate * (g[i] / (s[i].squareRoot() + epsilon))
-    }
+    var s = state.takeSlotScalars("accumulator", of: name, shape: shape, initialValue: initialAccumulatorValue)
+    Kernels.adagradUpdate(&w, gradient: gradient.scalars, accumulator: &s, epsilon: epsilon, learningRate: learningRate)
     state.setSlot("accumulator", of: name, shape: shape, scalars: s)
     parameter = Tensor(shape: shape, scalars: w)
   }

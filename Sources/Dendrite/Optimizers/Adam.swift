@@ -84,19 +84,15 @@ func adamStep(
     state.step >= 1,
     "\(optimizer): update before beginStep(); the bias correction needs step ≥ 1 (use update(_:along:))")
   let shape = parameter.shape
-  let g = gradient.scalars
   var w = parameter.scalars
-  var m = state.slotScalars("m", of: name, shape: shape)
-  var v = state.slotScalars("v", of: name, shape: shape)
+  var m = state.takeSlotScalars("m", of: name, shape: shape)
+  var v = state.takeSlotScalars("v", of: name, shape: shape)
   let t = Double(state.step)
   let stepSize = learningRate / Float(1 - pow(Double(beta1), t))
   let rootCorrection2 = Float((1 - pow(Double(beta2), t)).squareRoot())
-  for i in w.indices {
-    let gi = l2 == 0 ? g[i] : g[i] + l2 * w[i]
-    m[i] = beta1 * m[i] + (1 - beta1) * gi
-    v[i] = beta2 * v[i] + (1 - beta2) * gi * gi
-    w[i] -= stepSize * (m[i] / (v[i].squareRoot() / rootCorrection2 + epsilon))
-  }
+  Kernels.adamUpdate(
+    &w, gradient: gradient.scalars, m: &m, v: &v, beta1: beta1, beta2: beta2, epsilon: epsilon, l2: l2,
+    stepSize: stepSize, rootCorrection2: rootCorrection2)
   state.setSlot("m", of: name, shape: shape, scalars: m)
   state.setSlot("v", of: name, shape: shape, scalars: v)
   parameter = Tensor(shape: shape, scalars: w)

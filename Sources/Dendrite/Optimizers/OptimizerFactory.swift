@@ -37,13 +37,14 @@ public func makeOptimizer(name: String, learningRate: Float) -> (any Optimizer)?
 
 extension OptimizerState {
   /// The scalars of slot `"<parameter>.<slot>"`, or `initialValue` everywhere when the
-  /// parameter has no such slot yet.
+  /// parameter has no such slot yet, taken out of the state so that the caller owns the
+  /// only copy and updates it in place; put them back with ``setSlot(_:of:shape:scalars:)``.
   ///
   /// - Precondition: a stored slot has the parameter's shape (a mismatch means the state
   ///   belongs to another model).
-  func slotScalars(_ slot: String, of parameter: String, shape: [Int], initialValue: Float = 0) -> [Float] {
+  mutating func takeSlotScalars(_ slot: String, of parameter: String, shape: [Int], initialValue: Float = 0) -> [Float] {
     let key = "\(parameter).\(slot)"
-    guard let tensor = slots[key] else {
+    guard let tensor = slots.removeValue(forKey: key) else {
       return [Float](repeating: initialValue, count: shape.reduce(1, *))
     }
     precondition(

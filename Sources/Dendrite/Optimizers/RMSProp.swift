@@ -48,13 +48,9 @@ public struct RMSProp: Optimizer {
   public mutating func update(_ parameter: inout Tensor, named name: String, gradient: Tensor) {
     checkGradient(gradient, matches: parameter, named: name, optimizer: "RMSProp")
     let shape = parameter.shape
-    let g = gradient.scalars
     var w = parameter.scalars
-    var s = state.slotScalars("meanSquare", of: name, shape: shape)
-    for i in w.indices {
-      s[i] = rho * s[i] + (1 - rho) * (g[i] * g[i])
-      w[i] -= learningRate * g[i] / (s[i] + epsilon).squareRoot()
-    }
+    var s = state.takeSlotScalars("meanSquare", of: name, shape: shape)
+    Kernels.rmsPropUpdate(&w, gradient: gradient.scalars, meanSquare: &s, rho: rho, epsilon: epsilon, learningRate: learningRate)
     state.setSlot("meanSquare", of: name, shape: shape, scalars: s)
     parameter = Tensor(shape: shape, scalars: w)
   }

@@ -69,23 +69,12 @@ public struct SGD: Optimizer {
   public mutating func update(_ parameter: inout Tensor, named name: String, gradient: Tensor) {
     checkGradient(gradient, matches: parameter, named: name, optimizer: "SGD")
     let shape = parameter.shape
-    let g = gradient.scalars
     var w = parameter.scalars
-    let (eta, mu, lambda) = (learningRate, momentum, weightDecay)
-    if mu == 0 {
-      for i in w.indices {
-        let d = lambda == 0 ? g[i] : g[i] + lambda * w[i]
-        w[i] -= eta * d
-      }
-    } else {
-      var v = state.slotScalars("momentum", of: name, shape: shape)
-      for i in w.indices {
-        let d = lambda == 0 ? g[i] : g[i] + lambda * w[i]
-        v[i] = mu * v[i] + d
-        w[i] -= eta * (nesterov ? d + mu * v[i] : v[i])
-      }
-      state.setSlot("momentum", of: name, shape: shape, scalars: v)
-    }
+    var velocity = momentum == 0 ? nil : state.takeSlotScalars("momentum", of: name, shape: shape)
+    Kernels.sgdUpdate(
+      &w, gradient: gradient.scalars, velocity: &velocity, learningRate: learningRate, momentum: momentum,
+      nesterov: nesterov, weightDecay: weightDecay)
+    if let velocity { state.setSlot("momentum", of: name, shape: shape, scalars: velocity) }
     parameter = Tensor(shape: shape, scalars: w)
   }
 }
