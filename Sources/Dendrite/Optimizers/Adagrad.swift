@@ -46,7 +46,7 @@ public struct Adagrad: Optimizer {
   public mutating func update(_ parameter: inout Tensor, named name: String, gradient: Tensor) {
     checkGradient(gradient, matches: parameter, named: name, optimizer: "Adagrad")
     let shape = parameter.shape
-    var w = parameter.scalars
+    var w = parameter.takeScalars()  // moved out: updated in place unless shared
     var s = state.takeSlotScalars("accumulator", of: name, shape: shape, initialValue: initialAccumulatorValue)
     Kernels.adagradUpdate(&w, gradient: gradient.scalars, accumulator: &s, epsilon: epsilon, learningRate: learningRate)
     state.setSlot("accumulator", of: name, shape: shape, scalars: s)

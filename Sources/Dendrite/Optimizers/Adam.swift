@@ -84,7 +84,7 @@ func adamStep(
     state.step >= 1,
     "\(optimizer): update before beginStep(); the bias correction needs step ≥ 1 (use update(_:along:))")
   let shape = parameter.shape
-  var w = parameter.scalars
+  var w = parameter.takeScalars()  // moved out: updated in place unless shared
   var m = state.takeSlotScalars("m", of: name, shape: shape)
   var v = state.takeSlotScalars("v", of: name, shape: shape)
   let t = Double(state.step)

@@ -48,7 +48,7 @@ public struct RMSProp: Optimizer {
   public mutating func update(_ parameter: inout Tensor, named name: String, gradient: Tensor) {
     checkGradient(gradient, matches: parameter, named: name, optimizer: "RMSProp")
     let shape = parameter.shape
-    var w = parameter.scalars
+    var w = parameter.takeScalars()  // moved out: updated in place unless shared
     var s = state.takeSlotScalars("meanSquare", of: name, shape: shape)
     Kernels.rmsPropUpdate(&w, gradient: gradient.scalars, meanSquare: &s, rho: rho, epsilon: epsilon, learningRate: learningRate)
     state.setSlot("meanSquare", of: name, shape: shape, scalars: s)

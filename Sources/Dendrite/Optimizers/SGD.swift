@@ -69,7 +69,7 @@ public struct SGD: Optimizer {
   public mutating func update(_ parameter: inout Tensor, named name: String, gradient: Tensor) {
     checkGradient(gradient, matches: parameter, named: name, optimizer: "SGD")
     let shape = parameter.shape
-    var w = parameter.scalars
+    var w = parameter.takeScalars()  // moved out: updated in place unless shared
     var velocity = momentum == 0 ? nil : state.takeSlotScalars("momentum", of: name, shape: shape)
     Kernels.sgdUpdate(
       &w, gradient: gradient.scalars, velocity: &velocity, learningRate: learningRate, momentum: momentum,

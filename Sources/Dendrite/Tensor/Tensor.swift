@@ -91,6 +91,15 @@ public struct Tensor: Sendable {
     return scalars[0]
   }
 
+  /// Moves the scalars out, leaving this tensor empty (shape `[0]`), so that the caller
+  /// holds the only reference to them and can update them in place without a copy; the
+  /// optimizers use it on the parameter they are updating, then store a new tensor.
+  mutating func takeScalars() -> [Float] {
+    let taken = scalars
+    self = Tensor(shape: [0], scalars: [])
+    return taken
+  }
+
   /// The same values, disconnected from any gradient tape: a constant for differentiation.
   ///
   ///     let frozen = x.withoutDerivative()

@@ -9,6 +9,8 @@ final class DenseStep {
   /// W `[out, in]` and b `[out]`, updated in place.
   var weight: [Float]
   var bias: [Float]
+  /// `[outputSize, inputSize]` and `[outputSize]`, made once.
+  let weightShape: [Int], biasShape: [Int]
   /// z = x·Wᵀ + b and a = f(z), `[batch, out]` (a unused for a linear layer).
   var z: [Float] = []
   var a: [Float] = []
@@ -25,6 +27,8 @@ final class DenseStep {
     self.activation = activation
     weight = dense.weight.scalars
     bias = dense.bias.scalars
+    weightShape = dense.weight.shape
+    biasShape = dense.bias.shape
   }
 
   /// The layer's output: a, or z when the activation is linear.

@@ -80,15 +80,29 @@ public final class Trainer<Opt: Optimizer> {
     // Plain SGD folds into the gradient GEMMs; other optimizers get the gradients.
     let foldedRate = (optimizer as? SGD).flatMap { $0.momentum == 0 && $0.weightDecay == 0 ? $0.learningRate : nil }
     let lossValue = network.step(inputs: inputs, labels: labels, loss: loss, foldedLearningRate: foldedRate)
-    if foldedRate != nil {
-      optimizer.beginStep()
-    } else {
-      // The optimizer's own update, on the model the buffers hold, then back into them.
-      var current = model
-      optimizer.update(&current, along: Dictionary(uniqueKeysWithValues: zip(parameterNames, network.gradientValues)))
-      network.load(current)
+    optimizer.beginStep()
+    if foldedRate == nil {
+      // The optimizer's own update of each parameter, as `update(_:along:)` does, on
+      // tensors that take the network's buffers and give them back: the built-in
+      // optimizers update them in place, so the step allocates no tensor storage.
+      for (index, layer) in network.layers.enumerated() {
+        update(&layer.weight, shape: layer.weightShape, gradient: layer.weightGradient, named: parameterNames[2 * index])
+        update(&layer.bias, shape: layer.biasShape, gradient: layer.biasGradient, named: parameterNames[2 * index + 1])
+      }
     }
     return lossValue
+  }
+
+  /// One parameter's optimizer update, on a tensor that holds the buffer's only reference
+  /// while the optimizer runs.
+  private func update(_ buffer: inout [Float], shape: [Int], gradient: [Float], named name: String) {
+    var parameter = Tensor(shape: shape, scalars: buffer)
+    buffer = []
+    optimizer.update(&parameter, named: name, gradient: Tensor(shape: shape, scalars: gradient))
+    precondition(
+      parameter.shape == shape,
+      "\(optimizer.name) changed the shape of \(name) from \(shape) to \(parameter.shape)")
+    buffer = parameter.takeScalars()
   }
 
   // MARK: The general step
