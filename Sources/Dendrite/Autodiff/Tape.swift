@@ -110,7 +110,9 @@ final class Tape: @unchecked Sendable {
   func backward(from output: Int, seed: Tensor) -> [Tensor?] {
     isRecording = false
     defer { isRecording = true }
-    var gradients = [Tensor?](repeating: nil, count: entries.count)
+    var gradients: [Tensor?] = []
+    gradients.reserveCapacity(entries.count)
+    for _ in entries.indices { gradients.append(nil) }  // cheaper than Array(repeating:count:), see Tensor(repeating:shape:)
     gradients[output] = seed
     for position in stride(from: output, through: 0, by: -1) {
       guard let upstream = gradients[position], let pullback = entries[position].pullback else {

