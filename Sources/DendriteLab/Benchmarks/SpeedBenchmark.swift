@@ -76,6 +76,8 @@ public struct SpeedBenchmark: Sendable {
     public var tapeTinyStepMicroseconds: Double = 0
     /// The tape-trained tiny network's final loss (the same training, so ≈ `tinyFinalLoss`).
     public var tapeTinyFinalLoss: Float = .nan
+    /// What the tape costs, from ``measureTapeOverhead()``.
+    public var tapeOverhead = TapeOverhead(forwardOpMicroseconds: 0, recordedOpMicroseconds: 0, fixedMicroseconds: 0)
     /// GEMM throughput per shape.
     public var gemm: [GEMMFigure]
     /// The process's peak resident set size, in MB.
@@ -91,10 +93,12 @@ public struct SpeedBenchmark: Sendable {
     let mlpPeak = Self.peakRSSMegabytes()
     let tiny = measureTinyNetwork()
     let tapeTiny = measureTinyNetworkOnTape()
+    let tapeOverhead = measureTapeOverhead()
     return Figures(
       mlpSamplesPerSecond: mlp.samplesPerSecond, mlpFinalLoss: mlp.finalLoss,
       tinyStepMicroseconds: tiny.microsecondsPerStep, tinyFinalLoss: tiny.finalLoss,
       tapeTinyStepMicroseconds: tapeTiny.microsecondsPerStep, tapeTinyFinalLoss: tapeTiny.finalLoss,
+      tapeOverhead: tapeOverhead,
       gemm: measureGEMM(), peakRSSMegabytes: Self.peakRSSMegabytes(), mlpPeakRSSMegabytes: mlpPeak)
   }
 
@@ -155,6 +159,57 @@ public struct SpeedBenchmark: Sendable {
     for _ in 0..<tinySteps { loss = step() }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     return (seconds * 1e6 / Double(max(tinySteps, 1)), loss)
+  }
+
+  /// The gradient tape's costs, from chains of 1 and 21 sigmoids on a 2×2 tensor, each
+  /// timed plainly and under `gradient(at:)` (best of 7 batches of 20,000 calls):
+  ///
+  ///     forward op  = (plain(21) − plain(1)) / 20
+  ///     recorded op = (taped(21) − taped(1)) / 20     the op, its tape entry, its pullback
+  ///     fixed       = taped(1) − plain(1) − (recorded op − forward op)
+  ///
+  /// The recorded op minus twice the forward op is the tape's own bookkeeping per op (its
+  /// pullback computes a tensor of the same size as the op did); `fixed` is what each
+  /// differentiation costs besides its ops (the tape, the leaves, the seed, the gradients).
+  public struct TapeOverhead: Sendable {
+    /// One 4-element sigmoid, no tape.
+    public var forwardOpMicroseconds: Double
+    /// The same op recorded on a tape, plus its share of the backward pass.
+    public var recordedOpMicroseconds: Double
+    /// The cost of one `gradient(at:)` besides the ops it records.
+    public var fixedMicroseconds: Double
+  }
+
+  /// Measures ``TapeOverhead`` (about a second).
+  ///
+  ///     let tape = SpeedBenchmark().measureTapeOverhead()   // e.g. 0.29, 0.60 and 2.3 µs
+  public func measureTapeOverhead() -> TapeOverhead {
+    let x = Tensor([[0.1, 0.2], [0.3, 0.4]])
+    func chain(_ x: Tensor, _ length: Int) -> Tensor {
+      var y = x
+      for _ in 0..<length { y = sigmoid(y) }
+      return y.sum()
+    }
+    var sink: Float = 0
+    func microseconds(_ body: () -> Void) -> Double {
+      let calls = 20_000
+      for _ in 0..<(calls / 10) { body() }
+      var best = Double.infinity
+      for _ in 0..<7 {
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<calls { body() }
+        best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e3 / Double(calls))
+      }
+      return best
+    }
+    let plain1 = microseconds { sink += chain(x, 1).scalar }
+    let plain21 = microseconds { sink += chain(x, 21).scalar }
+    let taped1 = microseconds { sink += gradient(at: x) { chain($0, 1) }.scalars[0] }
+    let taped21 = microseconds { sink += gradient(at: x) { chain($0, 21) }.scalars[0] }
+    let forward = (plain21 - plain1) / 20, recorded = (taped21 - taped1) / 20
+    precondition(sink.isFinite, "the tape benchmark's values are finite")
+    return TapeOverhead(
+      forwardOpMicroseconds: forward, recordedOpMicroseconds: recorded, fixedMicroseconds: taped1 - plain1 - (recorded - forward))
   }
 
   /// GEMM throughput for every shape of ``gemmShapes`` at ``ComputeSettings/threadCount``

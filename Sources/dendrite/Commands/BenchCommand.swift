@@ -88,6 +88,9 @@ struct BenchCommand: ParsableCommand {
         object["tiny_steps"] = .number(Double(tinySteps))
         object["tiny_tape_step_us"] = .number((figures.tapeTinyStepMicroseconds * 100).rounded() / 100)
         object["tiny_tape_final_loss"] = .float(figures.tapeTinyFinalLoss)
+        object["tape_forward_op_us"] = .number((figures.tapeOverhead.forwardOpMicroseconds * 1000).rounded() / 1000)
+        object["tape_recorded_op_us"] = .number((figures.tapeOverhead.recordedOpMicroseconds * 1000).rounded() / 1000)
+        object["tape_fixed_us"] = .number((figures.tapeOverhead.fixedMicroseconds * 100).rounded() / 100)
       }
       if let source { object["workload"] = .string(source) }
       try JSONOutput.print(.object(object))
@@ -107,6 +110,12 @@ struct BenchCommand: ParsableCommand {
       rows.append([
         "tiny step through the gradient tape",
         String(format: "%.1f µs", figures.tapeTinyStepMicroseconds) + " (final loss \(figures.tapeTinyFinalLoss))",
+      ])
+      let tape = figures.tapeOverhead
+      rows.append([
+        "tape: 4-element op plain / recorded + backward; fixed",
+        String(format: "%.2f / %.2f µs per op; %.1f µs per gradient", tape.forwardOpMicroseconds,
+               tape.recordedOpMicroseconds, tape.fixedMicroseconds),
       ])
     }
     let gemmName =
