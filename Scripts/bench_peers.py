@@ -41,9 +41,11 @@ Usage:
     python3 Scripts/bench_peers.py --dendrite .build/release/dendrite --json > bench.json
     python3 Scripts/bench_peers.py --write-workload workload.safetensors   # only write the file
 
-Machines are noisy: each round runs Dendrite, then each peer, each in its own process; the
-ratios compare Dendrite's median with each peer's best (speed ratios: above 1 means
-Dendrite is faster). OpenBLAS reads OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE where they are
+Machines are noisy: each round runs Dendrite, then each peer, each in its own process. Three
+speed ratios (above 1 means Dendrite is faster): Dendrite's median over each peer's best
+(conservative: a peer's lucky run counts against Dendrite), over each peer's median, and the
+median over rounds of the ratio within a round (paired: both ran back to back, in the same
+phase of a machine whose speed swings, so it is the steadiest). OpenBLAS reads OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE where they are
 set; to measure a current numpy at full speed, run with them unset as above.
 """
 
@@ -601,6 +603,32 @@ def ratios(summary, peer="best"):
     return out
 
 
+def paired_ratios(runs):
+    """Per peer: the median over rounds of Dendrite's speed over the peer's in the same round.
+    Both ran back to back, so both met the machine in the same phase; on a machine whose
+    speed swings between phases this is the steadiest of the three ratios."""
+    d = runs.get("dendrite") or []
+    out = {}
+    for name, records in runs.items():
+        if name == "dendrite" or not records or not d:
+            continue
+        pairs = list(zip(d, records))
+        r = {"mlp_samples_per_s": statistics.median(a["mlp_samples_per_s"] / b["mlp_samples_per_s"] for a, b in pairs),
+             "tiny_steps_per_s": statistics.median(b["tiny_step_us"] / a["tiny_step_us"] for a, b in pairs)}
+        keys = {"%s@%d" % (g["shape"], g["threads"]) for g in records[0]["gemm"]}
+        for key in sorted(keys):
+            values = []
+            for a, b in pairs:
+                mine = {"%s@%d" % (g["shape"], g["threads"]): g["gflops"] for g in a["gemm"]}
+                theirs = {"%s@%d" % (g["shape"], g["threads"]): g["gflops"] for g in b["gemm"]}
+                if key in mine and theirs.get(key, 0) > 0:
+                    values.append(mine[key] / theirs[key])
+            if values:
+                r["gemm " + key] = statistics.median(values)
+        out[name] = r
+    return out
+
+
 def relative_difference(a, b):
     return abs(a - b) / max(abs(b), 1e-30)
 
@@ -614,7 +642,7 @@ def print_table(header, rows):
         print(line(row))
 
 
-def print_report(summary, ratio, median_ratio, unavailable, args, workload, reference):
+def print_report(summary, ratio, median_ratio, paired, unavailable, args, workload, reference):
     print("Workload %s (seed %d); MLP %s steps after %s warmup; %d rounds; --threads %d"
           % (workload, args.seed, args.steps, args.warmup, args.rounds, args.threads))
     rows = []
@@ -651,6 +679,11 @@ def print_report(summary, ratio, median_ratio, unavailable, args, workload, refe
         print_table(["peer"] + [c.replace("gemm ", "") for c in cols],
                     [[name] + ["%.2f" % r[c] if c in r else "-" for c in cols]
                      for name, r in median_ratio.items()])
+        print()
+        print("Speed ratios, median over rounds of Dendrite / peer in the same round (paired)")
+        print_table(["peer"] + [c.replace("gemm ", "") for c in cols],
+                    [[name] + ["%.2f" % r[c] if c in r else "-" for c in cols]
+                     for name, r in paired.items()])
     if "dendrite" in summary:
         print()
         print("Dendrite's tiny step through the gradient tape (valueWithGradients + optimizer.update): "
@@ -741,6 +774,7 @@ def main(argv=None):
                     unavailable[name] = str(error).splitlines()[-1][:300]
         summary = summarize({k: v for k, v in runs.items() if k not in unavailable or v})
         ratio, median_ratio = ratios(summary), ratios(summary, peer="median")
+        paired = paired_ratios({k: v for k, v in runs.items() if k not in unavailable or v})
         reference = float64_reference(workload, args.steps, args.warmup, args.tiny_steps)
         if args.json:
             print(json.dumps({"config": {"rounds": args.rounds, "threads": args.threads,
@@ -748,11 +782,11 @@ def main(argv=None):
                                          "tiny_steps": args.tiny_steps,
                                          "seed": args.seed, "workload": args.workload},
                               "runs": runs, "summary": summary, "ratios": ratio,
-                              "ratios_to_median": median_ratio,
+                              "ratios_to_median": median_ratio, "ratios_paired": paired,
                               "float64_reference": reference,
                               "unavailable": unavailable}, indent=1))
         else:
-            print_report(summary, ratio, median_ratio, unavailable, args, args.workload or "(temporary)", reference)
+            print_report(summary, ratio, median_ratio, paired, unavailable, args, args.workload or "(temporary)", reference)
     return 0
 
 
