@@ -334,6 +334,29 @@ void dendrite_sgemm_avx512_edge(ptrdiff_t kc, const float *a, const float *b, fl
   }
 }
 
+__attribute__((target("avx512f")))
+ptrdiff_t dendrite_adam_avx512(ptrdiff_t n, float *w, const float *g, float *m, float *v, float beta1,
+                               float beta2, float epsilon, float l2, float stepSize, float rootCorrection2) {
+#pragma clang fp contract(off)
+  const __m512 b1 = _mm512_set1_ps(beta1), c1 = _mm512_set1_ps(1 - beta1);
+  const __m512 b2 = _mm512_set1_ps(beta2), c2 = _mm512_set1_ps(1 - beta2);
+  const __m512 decay = _mm512_set1_ps(l2), size = _mm512_set1_ps(stepSize);
+  const __m512 root = _mm512_set1_ps(rootCorrection2), eps = _mm512_set1_ps(epsilon);
+  ptrdiff_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m512 wi = _mm512_loadu_ps(w + i);
+    __m512 gi = _mm512_loadu_ps(g + i);
+    if (l2 != 0) gi = _mm512_add_ps(gi, _mm512_mul_ps(decay, wi));
+    const __m512 mi = _mm512_add_ps(_mm512_mul_ps(b1, _mm512_loadu_ps(m + i)), _mm512_mul_ps(c1, gi));
+    const __m512 vi = _mm512_add_ps(_mm512_mul_ps(b2, _mm512_loadu_ps(v + i)), _mm512_mul_ps(_mm512_mul_ps(c2, gi), gi));
+    _mm512_storeu_ps(m + i, mi);
+    _mm512_storeu_ps(v + i, vi);
+    const __m512 denominator = _mm512_add_ps(_mm512_div_ps(_mm512_sqrt_ps(vi), root), eps);
+    _mm512_storeu_ps(w + i, _mm512_sub_ps(wi, _mm512_mul_ps(size, _mm512_div_ps(mi, denominator))));
+  }
+  return i;
+}
+
 #else  // not x86-64: the Swift kernel is used (FMA and NEON are baseline on arm64)
 
 int dendrite_sgemm_isa(void) { return 0; }
@@ -361,6 +384,11 @@ void dendrite_sgemm_avx512_edge(ptrdiff_t kc, const float *a, const float *b, fl
 void dendrite_pack_rows_avx2(const float *src, ptrdiff_t cs, ptrdiff_t cols, ptrdiff_t kc, ptrdiff_t R,
                              float *dst) {
   __builtin_trap();
+}
+
+ptrdiff_t dendrite_adam_avx512(ptrdiff_t n, float *w, const float *g, float *m, float *v, float beta1,
+                               float beta2, float epsilon, float l2, float stepSize, float rootCorrection2) {
+  return 0;  // the Swift loop does it all
 }
 
 #endif

@@ -4,7 +4,8 @@ import Testing
 /// The optimizers' eight-lane kernels against the scalar update each one spells out in its
 /// documentation, element by element. The kernels promise the same IEEE operations in the
 /// same order, so the results must be identical, not merely close; 19 elements cover two
-/// full eight-lane blocks and a scalar tail of three.
+/// full eight-lane blocks and a scalar tail of three (Adam's cases are larger: it also has
+/// a sixteen-lane kernel and a threaded split).
 @Suite("OptimizerKernelTests")
 struct OptimizerKernelTests {
   static let count = 19
@@ -13,19 +14,34 @@ struct OptimizerKernelTests {
   static let moments = (0..<count).map { Float(($0 * 17) % 19) / 40 - 0.2 }
   static let squares = (0..<count).map { Float(($0 * 31) % 17) / 30 + 0.01 }
 
-  @Test("Adam, with and without L2, matches its scalar formula exactly", arguments: [Float(0), 0.01])
-  func adam(l2: Float) {
+  /// Element counts for Adam: 43 = two sixteen-lane blocks (the AVX-512 kernel, where the
+  /// CPU has it), one eight-lane block and a scalar tail; 140,000 is split across two
+  /// threads (blocks of 2¹⁶ and more).
+  @Test("Adam, with and without L2, matches its scalar formula exactly, at every width and split",
+        arguments: [(Float(0), 43), (0.01, 43), (0, 140_000)])
+  func adam(l2: Float, count: Int) {
+    let weights = (0..<count).map { Float(($0 * 37) % 23) / 11 - 1 }
+    let gradients = (0..<count).map { Float(($0 * 53) % 29) / 13 - 1.1 }
+    let moments = (0..<count).map { Float(($0 * 17) % 19) / 40 - 0.2 }
+    let squares = (0..<count).map { Float(($0 * 31) % 17) / 30 + 0.01 }
     let (beta1, beta2, epsilon, stepSize, root): (Float, Float, Float, Float, Float) = (0.9, 0.999, 1e-8, 0.0013, 0.0447)
-    var (w, m, v) = (Self.weights, Self.moments, Self.squares)
-    Kernels.adamUpdate(
-      &w, gradient: Self.gradients, m: &m, v: &v, beta1: beta1, beta2: beta2, epsilon: epsilon, l2: l2,
-      stepSize: stepSize, rootCorrection2: root)
-    for i in 0..<Self.count {
-      let g = l2 == 0 ? Self.gradients[i] : Self.gradients[i] + l2 * Self.weights[i]
-      let mi = beta1 * Self.moments[i] + (1 - beta1) * g
-      let vi = beta2 * Self.squares[i] + (1 - beta2) * g * g
-      let wi = Self.weights[i] - stepSize * (mi / (vi.squareRoot() / root + epsilon))
-      #expect(m[i] == mi && v[i] == vi && w[i] == wi, "element \(i)")
+    var expected = (w: weights, m: moments, v: squares)
+    for i in 0..<count {
+      let g = l2 == 0 ? gradients[i] : gradients[i] + l2 * weights[i]
+      expected.m[i] = beta1 * moments[i] + (1 - beta1) * g
+      expected.v[i] = beta2 * squares[i] + (1 - beta2) * g * g
+      expected.w[i] = weights[i] - stepSize * (expected.m[i] / (expected.v[i].squareRoot() / root + epsilon))
+    }
+    let widths = Kernels.gemmKernel == .avx512 ? [false, true] : [false]
+    for wide in widths {
+      for threads in [1, 2] {
+        var (w, m, v) = (weights, moments, squares)
+        Kernels.adamUpdate(
+          &w, gradient: gradients, m: &m, v: &v, beta1: beta1, beta2: beta2, epsilon: epsilon, l2: l2,
+          stepSize: stepSize, rootCorrection2: root, wideKernel: wide, threads: threads)
+        let mismatch = (0..<count).first { w[$0] != expected.w[$0] || m[$0] != expected.m[$0] || v[$0] != expected.v[$0] }
+        #expect(mismatch == nil, "AVX-512 \(wide), \(threads) threads: element \(mismatch ?? -1) differs")
+      }
     }
   }
 

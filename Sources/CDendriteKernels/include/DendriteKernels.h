@@ -58,6 +58,17 @@ void dendrite_pack_avx2(const float *_Nonnull src, ptrdiff_t rs, ptrdiff_t cs, p
 void dendrite_pack_rows_avx2(const float *_Nonnull src, ptrdiff_t cs, ptrdiff_t cols, ptrdiff_t kc,
                              ptrdiff_t R, float *_Nonnull dst);
 
+/// Adam's update (Sources/Dendrite/Kernels/OptimizerKernels.swift) on the first
+/// ⌊n/16⌋·16 elements with AVX-512F, sixteen lanes at a time, with exactly the scalar
+/// formula's operations in its order (no fused multiply-add), so every element rounds as
+/// the Swift loop would; returns how many elements it updated (requires
+/// dendrite_sgemm_isa() >= 2):
+///   g' = l2 == 0 ? g : g + l2·w;  m = β₁m + (1 − β₁)g';  v = β₂v + (1 − β₂)g'g'
+///   w = w − stepSize·(m / (√v / rootCorrection2 + ε))
+ptrdiff_t dendrite_adam_avx512(ptrdiff_t n, float *_Nonnull w, const float *_Nonnull g, float *_Nonnull m,
+                               float *_Nonnull v, float beta1, float beta2, float epsilon, float l2,
+                               float stepSize, float rootCorrection2);
+
 /// Scratch memory of the calling thread, 64-byte aligned, at least `floats` floats:
 /// kept and reused by later calls on the same thread (grown when too small), freed
 /// when the thread exits. Contents are undefined. NULL only if allocation fails.
