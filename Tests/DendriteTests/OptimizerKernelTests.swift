@@ -8,11 +8,14 @@ import Testing
 /// a sixteen-lane kernel and a threaded split).
 @Suite("OptimizerKernelTests")
 struct OptimizerKernelTests {
+  /// Deterministic weights, gradients, moments (any sign) and squares (positive) of `count` elements.
+  static func values(_ count: Int) -> (weights: [Float], gradients: [Float], moments: [Float], squares: [Float]) {
+    ((0..<count).map { Float(($0 * 37) % 23) / 11 - 1 }, (0..<count).map { Float(($0 * 53) % 29) / 13 - 1.1 },
+     (0..<count).map { Float(($0 * 17) % 19) / 40 - 0.2 }, (0..<count).map { Float(($0 * 31) % 17) / 30 + 0.01 })
+  }
+
   static let count = 19
-  static let weights = (0..<count).map { Float(($0 * 37) % 23) / 11 - 1 }
-  static let gradients = (0..<count).map { Float(($0 * 53) % 29) / 13 - 1.1 }
-  static let moments = (0..<count).map { Float(($0 * 17) % 19) / 40 - 0.2 }
-  static let squares = (0..<count).map { Float(($0 * 31) % 17) / 30 + 0.01 }
+  static let (weights, gradients, moments, squares) = values(count)
 
   /// Element counts for Adam: 43 = two sixteen-lane blocks (the AVX-512 kernel, where the
   /// CPU has it), one eight-lane block and a scalar tail; 140,000 is split across two
@@ -20,10 +23,7 @@ struct OptimizerKernelTests {
   @Test("Adam, with and without L2, matches its scalar formula exactly, at every width and split",
         arguments: [(Float(0), 43), (0.01, 43), (0, 140_000)])
   func adam(l2: Float, count: Int) {
-    let weights = (0..<count).map { Float(($0 * 37) % 23) / 11 - 1 }
-    let gradients = (0..<count).map { Float(($0 * 53) % 29) / 13 - 1.1 }
-    let moments = (0..<count).map { Float(($0 * 17) % 19) / 40 - 0.2 }
-    let squares = (0..<count).map { Float(($0 * 31) % 17) / 30 + 0.01 }
+    let (weights, gradients, moments, squares) = Self.values(count)
     let (beta1, beta2, epsilon, stepSize, root): (Float, Float, Float, Float, Float) = (0.9, 0.999, 1e-8, 0.0013, 0.0447)
     var expected = (w: weights, m: moments, v: squares)
     for i in 0..<count {

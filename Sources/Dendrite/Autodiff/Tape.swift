@@ -23,8 +23,6 @@ final class Tape: @unchecked Sendable {
     case ternary((Tensor, DifferentiatedInputs) -> (Tensor?, Tensor?, Tensor?))
     /// One gradient for every input (the public ``Tensor/recording(_:from:pullback:)``).
     case all((Tensor) -> [Tensor])
-    /// One gradient for every input that is being differentiated, nil for the others.
-    case selective((Tensor, DifferentiatedInputs) -> [Tensor?])
   }
 
   /// One recorded op (or a leaf, which has no inputs and no pullback).
@@ -140,20 +138,12 @@ final class Tape: @unchecked Sendable {
         for (index, gradient) in inputGradients.enumerated() {
           accumulate(gradient, into: &gradients, input: inputPositions[entry.firstInput + index])
         }
-      case .selective(let pullback):
-        let inputGradients = pullback(upstream, entry.differentiated)
-        precondition(
-          inputGradients.count == entry.inputCount,
-          "pullback returned \(inputGradients.count) gradients for \(entry.inputCount) inputs")
-        for (index, gradient) in inputGradients.enumerated() {
-          accumulate(gradient, into: &gradients, of: entry, index: index)
-        }
       }
     }
     return gradients
   }
 
-  /// Adds the gradient a selective pullback returned for input `index` of `entry`; nil is
+  /// Adds the gradient a binary or ternary pullback returned for input `index` of `entry`; nil is
   /// allowed only for an input that is not being differentiated.
   private func accumulate(_ gradient: Tensor?, into gradients: inout [Tensor?], of entry: Entry, index: Int) {
     let input = inputPositions[entry.firstInput + index]
@@ -208,17 +198,10 @@ extension Tensor {
   public static func recording(
     _ value: Tensor, from inputs: [Tensor], pullback: @escaping (Tensor) -> [Tensor]
   ) -> Tensor {
-    recording(value, from: inputs, as: .all(pullback))
-  }
-
-  /// Like ``recording(_:from:pullback:)``, for ops whose input gradients are expensive:
-  /// `pullback` also receives which inputs need a gradient (those being differentiated)
-  /// and returns nil for the others, so that, say, a layer's input data gets no gradient
-  /// computed for it.
-  static func recording(
-    _ value: Tensor, from inputs: [Tensor], pullback: @escaping (Tensor, _ needed: DifferentiatedInputs) -> [Tensor?]
-  ) -> Tensor {
-    recording(value, from: inputs, as: .selective(pullback))
+    guard let tape = inputs.lazy.compactMap({ $0.tapeHandle?.tape }).first, tape.isRecording else {
+      return value.withoutDerivative()
+    }
+    return value.recorded(on: tape, at: tape.append(shape: value.shape, inputs: inputs, pullback: .all(pullback)))
   }
 
   /// Records an op of one input; `pullback` returns that input's gradient.
@@ -227,8 +210,9 @@ extension Tensor {
     return value.recorded(on: tape, at: tape.append(shape: value.shape, x, pullback: .unary(pullback)))
   }
 
-  /// Records an op of two inputs; `pullback` returns the gradient of each input that is
-  /// being differentiated (`needed`), nil for the other.
+  /// Records an op of two inputs, for ops whose input gradients are expensive: `pullback`
+  /// also receives which inputs need a gradient (those being differentiated) and returns
+  /// nil for the other, so that, say, a layer's input data gets no gradient computed for it.
   static func recording(
     _ value: Tensor, from a: Tensor, _ b: Tensor,
     pullback: @escaping (Tensor, _ needed: DifferentiatedInputs) -> (Tensor?, Tensor?)
@@ -255,19 +239,5 @@ extension Tensor {
     var result = self
     result.tapeHandle = TapeHandle(tape: tape, position: position)
     return result
-  }
-
-  private static func recording(_ value: Tensor, from inputs: [Tensor], as pullback: Tape.Pullback) -> Tensor {
-    var found: Tape?
-    for input in inputs {
-      if let tape = input.tapeHandle?.tape {
-        found = tape
-        break
-      }
-    }
-    guard let tape = found, tape.isRecording else {
-      return value.withoutDerivative()
-    }
-    return value.recorded(on: tape, at: tape.append(shape: value.shape, inputs: inputs, pullback: pullback))
   }
 }

@@ -131,10 +131,8 @@ extension Kernels {
                    beta: Float, c: inout [Float], ldc: Int, kernel: GEMMKernel,
                    threads: Int = threadCount) {
     precondition(kernel <= gemmKernel, "gemm: kernel \(kernel) is not supported on this CPU")
-    precondition(m >= 0 && n >= 0 && k >= 0, "gemm: negative dimension")
-    checkOperand(a.count, rows: transposeA ? k : m, cols: transposeA ? m : k, ld: lda, "A")
-    checkOperand(b.count, rows: transposeB ? n : k, cols: transposeB ? k : n, ld: ldb, "B")
-    checkOperand(c.count, rows: m, cols: n, ld: ldc, "C")
+    checkOperands(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                  a: a.count, lda: lda, b: b.count, ldb: ldb, c: c.count, ldc: ldc)
     if m == 0 || n == 0 { return }
 
     c.withUnsafeMutableBufferPointer { cBuf in
@@ -156,8 +154,18 @@ extension Kernels {
     }
   }
 
+  /// Checks the sizes of a product's operands (counts of A, B and C's elements), as every
+  /// GEMM entry point does before it touches memory.
+  static func checkOperands(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+                            a: Int, lda: Int, b: Int, ldb: Int, c: Int, ldc: Int) {
+    precondition(m >= 0 && n >= 0 && k >= 0, "gemm: negative dimension")
+    checkOperand(a, rows: transposeA ? k : m, cols: transposeA ? m : k, ld: lda, "A")
+    checkOperand(b, rows: transposeB ? n : k, cols: transposeB ? k : n, ld: ldb, "B")
+    checkOperand(c, rows: m, cols: n, ld: ldc, "C")
+  }
+
   /// Checks that a row-major `rows`×`cols` matrix with leading dimension `ld` fits in `count` elements.
-  static func checkOperand(_ count: Int, rows: Int, cols: Int, ld: Int, _ name: StaticString) {
+  private static func checkOperand(_ count: Int, rows: Int, cols: Int, ld: Int, _ name: StaticString) {
     precondition(ld >= max(1, cols), "gemm: leading dimension of \(name) is smaller than its rows")
     if rows > 0 && cols > 0 {
       precondition((rows - 1) * ld + cols <= count, "gemm: \(name) has too few elements")

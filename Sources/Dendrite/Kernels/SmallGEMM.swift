@@ -21,10 +21,8 @@ extension Kernels {
   static func smallGEMM(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                         alpha: Float, a: [Float], lda: Int, b: [Float], ldb: Int,
                         beta: Float, c: inout [Float], ldc: Int) {
-    precondition(m >= 0 && n >= 0 && k >= 0, "gemm: negative dimension")
-    checkOperand(a.count, rows: transposeA ? k : m, cols: transposeA ? m : k, ld: lda, "A")
-    checkOperand(b.count, rows: transposeB ? n : k, cols: transposeB ? k : n, ld: ldb, "B")
-    checkOperand(c.count, rows: m, cols: n, ld: ldc, "C")
+    checkOperands(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                  a: a.count, lda: lda, b: b.count, ldb: ldb, c: c.count, ldc: ldc)
     if m == 0 || n == 0 { return }
     a.withUnsafeBufferPointer { aBuf in
       b.withUnsafeBufferPointer { bBuf in

@@ -131,12 +131,7 @@ public struct SpeedBenchmark: Sendable {
     let trainer = Trainer(
       model: workload.makeTinyNetwork(), loss: .meanSquaredError, optimizer: SGD(learningRate: tinyLearningRate))
     let (x, y) = (workload.tinyInputs, Dataset.Labels.targets(workload.tinyTargets))
-    var loss: Float = .nan
-    for _ in 0..<tinyWarmupSteps { loss = Self.trainingStep(trainer, inputs: x, labels: y) }
-    let start = DispatchTime.now().uptimeNanoseconds
-    for _ in 0..<tinySteps { loss = Self.trainingStep(trainer, inputs: x, labels: y) }
-    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    return (seconds * 1e6 / Double(max(tinySteps, 1)), loss)
+    return timeTinySteps { Self.trainingStep(trainer, inputs: x, labels: y) }
   }
 
   /// The same training as ``measureTinyNetwork()`` through the gradient tape: each step
@@ -153,6 +148,12 @@ public struct SpeedBenchmark: Sendable {
       optimizer.update(&model, along: gradients)
       return loss.scalar
     }
+    return timeTinySteps(step)
+  }
+
+  /// `tinyWarmupSteps` untimed calls of `step`, then `tinySteps` timed ones: microseconds
+  /// per timed call and the loss the last one returned.
+  private func timeTinySteps(_ step: () -> Float) -> (microsecondsPerStep: Double, finalLoss: Float) {
     var loss: Float = .nan
     for _ in 0..<tinyWarmupSteps { loss = step() }
     let start = DispatchTime.now().uptimeNanoseconds
