@@ -135,7 +135,7 @@ struct TrainerTests {
   func mismatchedBatchesThrow() {
     let model = Sequential.multilayerPerceptron(inputSize: 4, hiddenSizes: [5], activation: .relu, outputSize: 3, seed: 1)
     let trainer = Trainer(model: model, loss: .softmaxCrossEntropy, optimizer: SGD(learningRate: 0.5))
-    #expect(throws: TrainingError.dataMismatch("the batch has 2 features but the model's first layer takes 4")) {
+    #expect(throws: TrainingError.dataMismatch("the batch has 2 features, but layer 0 (Dense 4 → 5, relu) takes 4 features but gets 2 features")) {
       try trainer.step(inputs: Tensor([[1, 2]]), labels: .classes([0], classCount: 3))
     }
     #expect(throws: TrainingError.dataMismatch("class index 3 is outside 0..<3")) {

@@ -40,7 +40,7 @@ public enum Advisor {
   ///   - labels: the training labels, for the range checks (class indices against output
   ///     units, targets against the output activation's range); nil skips them.
   /// - Returns: an empty array when nothing looks wrong.
-  public static func check(model: Sequential, loss: Loss, labels: Dataset.Labels? = nil) -> [Diagnostic] {
+  public static func check(model: any Layer, loss: Loss, labels: Dataset.Labels? = nil) -> [Diagnostic] {
     guard let shape = ModelShape(model) else { return [] }
     var found = outputFindings(shape, loss)
     if let labels { found += labelFindings(shape, loss, labels) }
@@ -183,7 +183,7 @@ struct ModelShape {
   var hiddenActivations: [Activation]
 
   /// Nil for a model without dense layers.
-  init?(_ model: Sequential) {
+  init?(_ model: any Layer) {
     // One group per dense layer: its own activation, then those of the activation layers
     // that follow it. The group's effective activation is the last non-linear one.
     var groups: [(units: Int, activations: [Activation])] = []
@@ -198,7 +198,7 @@ struct ModelShape {
         }
       }
     }
-    visit(model.layers)
+    visit([model])
     guard let last = groups.last else { return nil }
     func effective(_ activations: [Activation]) -> Activation { activations.last { $0 != .linear } ?? .linear }
     outputUnits = last.units

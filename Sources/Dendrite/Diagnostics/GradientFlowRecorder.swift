@@ -1,10 +1,11 @@
 import Foundation
 
-/// Records how gradients flow through the dense layers while `fit` trains, epoch by epoch,
+/// Records how gradients flow through a model's layers while `fit` trains, epoch by epoch,
 /// and flags vanishing and exploding gradients.
 ///
 /// On every step (``TrainingEvent/gradientsComputed(epoch:step:gradients:)``, before
-/// clipping and the update) it takes the norm ‖∂J/∂W‖ of each `*.weight` gradient; at the
+/// clipping and the update) it takes the norm ‖∂J/∂W‖ of each layer's weight gradient (the
+/// first parameter of each layer: `0.weight`, or a custom layer's first); at the
 /// end of each epoch it stores one ``Entry``: the mean of those norms over the epoch's
 /// steps, the last step's, and — with a probe batch — a ``GradientFlowSnapshot`` of the probe
 /// (error norms ‖δ‖, saturated and dead-unit shares) for the model as the epoch left it.
@@ -15,7 +16,9 @@ import Foundation
 /// - **vanishing**: the first layer's norm over the last one's is below `vanishingRatio`
 ///   (default 1e-3), or a layer's norm is below `vanishingFloor` (default 1e-7);
 /// - **exploding**: a non-finite figure, the first-to-last ratio above `explodingFactor`
-///   (default 1e3), or a layer's norm above `explodingFactor` times its first epoch's.
+///   (default 1e3), or a layer's norm above `explodingFactor` times its first epoch's
+///   while also the largest of all layers' (a gradient recovering from a vanished start
+///   is not exploding).
 ///
 /// Each kind is reported once per layer, at the first epoch it shows, in ``warnings``.
 ///
@@ -78,7 +81,8 @@ public final class GradientFlowRecorder: TrainingCallback {
     }
   }
 
-  /// The weight parameters recorded (`0.weight`, `2.weight`, …), in model order.
+  /// The weight parameters recorded, one per layer with parameters (`0.weight`, `2.weight`,
+  /// …), in model order.
   public private(set) var layers: [String] = []
   /// One entry per finished epoch.
   public private(set) var epochs: [Entry] = []
@@ -130,7 +134,8 @@ public final class GradientFlowRecorder: TrainingCallback {
 
   private func record(_ gradients: [String: Tensor], order: [String]) {
     if layers.isEmpty {
-      layers = order.filter { $0.hasSuffix(".weight") && gradients[$0] != nil }
+      // One entry per layer with parameters: its first parameter (a dense layer's weight).
+      layers = GradientFlowSnapshot.parameterGroups(order).map { order[$0[0]] }.filter { gradients[$0] != nil }
       sums = Array(repeating: 0, count: layers.count)
     }
     if steps == 0 { sums = Array(repeating: 0, count: layers.count) }
@@ -139,7 +144,7 @@ public final class GradientFlowRecorder: TrainingCallback {
     steps += 1
   }
 
-  private func finishEpoch(_ epoch: Int, model: Sequential) {
+  private func finishEpoch(_ epoch: Int, model: any Layer) {
     let means = sums.map { Float($0 / Double(Swift.max(steps, 1))) }
     let snapshot = probe.map { probe in
       GradientFlowSnapshot.measure(
@@ -171,7 +176,7 @@ public final class GradientFlowRecorder: TrainingCallback {
       flag("exploding", layer, "‖∂J/∂W‖ is \(norm)")
     }
     if let snapshot = entry.snapshot, snapshot.hasNonFiniteValues {
-      let layer = snapshot.layers.first { !$0.errorNorm.isFinite || !$0.weightGradientNorm.isFinite }?.name ?? "the loss"
+      let layer = snapshot.layers.first { $0.errorNorm.isInfinite || !$0.weightGradientNorm.isFinite }?.name ?? "the loss"
       flag("exploding", layer, "the probe batch gives non-finite values (loss \(snapshot.loss))")
     }
     if norms.count >= 2, let first = layers.first, let lastLayer = layers.last {
@@ -185,10 +190,15 @@ public final class GradientFlowRecorder: TrainingCallback {
     for (layer, norm) in zip(layers, norms) where norm.isFinite && norm < vanishingFloor {
       flag("vanishing", layer, "‖∂J/∂W‖ is \(short(norm)) (below \(short(vanishingFloor)))")
     }
+    // Growth since the first epoch counts as exploding only for a layer whose gradient is
+    // now also the largest of all layers': a gradient recovering from a vanished start
+    // (1e-5 → 0.16 while the output layer's is 0.46) grows a lot without exploding.
     if let reference = epochs.first?.meanWeightGradientNorms, reference.count == norms.count {
-      for (index, (start, now)) in zip(reference, norms).enumerated() where start > 0 && now / start > explodingFactor {
+      for (index, (start, now)) in zip(reference, norms).enumerated()
+      where start > 0 && now / start > explodingFactor && norms.allSatisfy({ !($0 > now) }) {
         flag("exploding", layers[index],
-             "‖∂J/∂W‖ grew \(short(now / start)) × since epoch \(epochs[0].epoch + 1) (above \(short(explodingFactor)))")
+             "‖∂J/∂W‖ grew \(short(now / start)) × since epoch \(epochs[0].epoch + 1) (above \(short(explodingFactor))) "
+               + "and is the largest of all layers")
       }
     }
     return flags

@@ -1,4 +1,4 @@
-/// How gradients flow through a network's dense layers for one batch: the figures behind
+/// How gradients flow through a network's layers for one batch: the figures behind
 /// the study's vanishing and exploding gradients.
 ///
 /// Backpropagation multiplies the output error by one factor per layer,
@@ -6,15 +6,15 @@
 ///     δ^(l) = (W^(l+1)ᵀ·δ^(l+1)) ⊙ f′(z^(l))
 ///
 /// so with sigmoid units (f′ ≤ 1/4) the error shrinks layer by layer towards the input,
-/// and with large weights it can grow instead. A snapshot records, per dense layer (input
-/// side first), the norm of that error δ = ∂J/∂z, of the weight and bias gradients, and how
-/// many units sit where f′ is nearly zero.
+/// and with large weights it can grow instead. A snapshot records, per layer with
+/// parameters (input side first), the norm of the weight and bias gradients and, for dense
+/// layers, of that error δ = ∂J/∂z and how many units sit where f′ is nearly zero.
 ///
 ///     let snapshot = GradientFlowSnapshot.measure(model: model, features: x, labels: .classes(y, classCount: 10),
 ///                                                 loss: .softmaxCrossEntropy)
 ///     snapshot.firstToLastWeightGradientRatio   // ≪ 1 for a deep sigmoid stack
 public struct GradientFlowSnapshot: Sendable, Equatable {
-  /// One dense layer's figures.
+  /// One layer's figures.
   public struct LayerFigures: Sendable, Equatable {
     /// The parameter name of the layer's weight (`0.weight`, …).
     public var name: String
@@ -24,7 +24,8 @@ public struct GradientFlowSnapshot: Sendable, Equatable {
     public var weightGradientNorm: Float
     /// ‖∂J/∂b‖.
     public var biasGradientNorm: Float
-    /// ‖δ‖ = ‖∂J/∂z‖ over the batch: the backpropagated error arriving at this layer.
+    /// ‖δ‖ = ‖∂J/∂z‖ over the batch: the backpropagated error arriving at this layer; NaN
+    /// for a layer that is not ``Dense``, whose z is not known.
     public var errorNorm: Float
     /// The share of (sample, unit) pairs where the activation's derivative is below 0.01:
     /// κ′(z) for sigmoid, 1 − tanh²(z) for tanh; nil for other activations.
@@ -33,7 +34,7 @@ public struct GradientFlowSnapshot: Sendable, Equatable {
     public var deadShare: Float?
   }
 
-  /// The dense layers, input side first.
+  /// The layers with parameters, in parameter order (input side first for a ``Sequential``).
   public var layers: [LayerFigures]
   /// The batch loss.
   public var loss: Float
@@ -45,50 +46,80 @@ public struct GradientFlowSnapshot: Sendable, Equatable {
     return first.weightGradientNorm / last.weightGradientNorm
   }
 
-  /// Whether any figure is NaN or infinite.
+  /// Whether any figure is NaN or infinite (a non-dense layer's NaN ‖δ‖ aside: a dense
+  /// layer's NaN δ shows in its weight gradient too).
   public var hasNonFiniteValues: Bool {
-    !loss.isFinite || layers.contains { !$0.weightGradientNorm.isFinite || !$0.errorNorm.isFinite }
+    !loss.isFinite || layers.contains { !$0.weightGradientNorm.isFinite || $0.errorNorm.isInfinite }
   }
 
-  /// Measures one batch.
+  /// Measures one batch on the model as it runs, on the tape and in inference mode (no
+  /// dropout), so the loss is the model's own loss on the batch.
   ///
-  /// - Precondition: the model is a flat stack of ``Dense`` layers (dropout and activation
-  ///   layers are skipped: the snapshot is taken in inference mode).
+  /// Every dense layer reports its figures, wherever it sits (a ``Sequential``, nested, or
+  /// a custom model's property): δ is the gradient arriving at its pre-activation z, with
+  /// the activation applied inline or by an ``ActivationLayer`` right after it (the same
+  /// figures either way). Every other layer with parameters reports the norm of its first
+  /// parameter's gradient (its "weight") and of its second (its "bias"), without δ or
+  /// activation shares.
+  ///
+  /// - Parameters:
+  ///   - model: any model.
+  ///   - features: a batch `[B, D]`.
+  ///   - labels: its labels.
+  ///   - loss: the loss differentiated; `objective` replaces its formula as in `fit`.
   public static func measure(
-    model: Sequential, features: Tensor, labels: Dataset.Labels, loss: Loss,
+    model: any Layer, features: Tensor, labels: Dataset.Labels, loss: Loss,
     objective: ((_ outputs: Tensor, _ labels: Dataset.Labels) -> Tensor)? = nil
   ) -> GradientFlowSnapshot {
-    let dense = model.layers.compactMap { $0 as? Dense }
-    precondition(!dense.isEmpty, "GradientFlowSnapshot needs dense layers")
-    let parameterNames = model.parameterNames.filter { $0.hasSuffix(".weight") }
-    // Differentiate with respect to the weights, the biases and a zero offset added to
-    // each pre-activation z: the offset's gradient is δ = ∂J/∂z.
-    let offsets = dense.map { Tensor.zeros(shape: [features.shape[0], $0.outputSize]) }
-    var preActivations: [Tensor] = []
-    var outputs: [Tensor] = []
-    let (value, gradients) = valueWithGradient(at: dense.flatMap { [$0.weight, $0.bias] } + offsets) { p in
-      var x = features
-      preActivations = []
-      outputs = []
-      for (index, layer) in dense.enumerated() {
-        let z = matmul(x, p[2 * index], transposeB: true) + p[2 * index + 1] + p[2 * dense.count + index]
-        preActivations.append(z.withoutDerivative())
-        x = layer.activation.apply(z)
-        outputs.append(x.withoutDerivative())
+    let inspector = ForwardInspector(.probe)
+    let names = model.parameterNames
+    let (value, gradients) = ForwardInspector.$current.withValue(inspector) {
+      valueWithGradient(at: model.parameterValues) { leaves in
+        var copy = model
+        copy.parameterValues = leaves
+        var context = ForwardContext.inference
+        let outputs = copy.forward(features, context: &context)
+        return objective?(outputs, labels) ?? loss.compute(outputs: outputs, labels: labels)
       }
-      return objective?(x, labels) ?? loss.compute(outputs: x, labels: labels)
     }
-    let layers = dense.enumerated().map { index, layer in
-      LayerFigures(
-        name: index < parameterNames.count ? parameterNames[index] : "\(index).weight",
-        activation: layer.activation,
-        weightGradientNorm: norm(gradients[2 * index]),
-        biasGradientNorm: norm(gradients[2 * index + 1]),
-        errorNorm: norm(gradients[2 * dense.count + index]),
-        saturatedShare: saturatedShare(layer.activation, preActivations[index], outputs[index]),
-        deadShare: layer.activation == .relu ? deadShare(outputs[index]) : nil)
+    // Dense layers by the position of their weight among the parameters.
+    var dense: [Int: ForwardInspector.DenseRecord] = [:]
+    for record in inspector.denseRecords {
+      if let leaf = record.weightLeaf, dense[leaf] == nil { dense[leaf] = record }
+    }
+    var layers: [LayerFigures] = []
+    for group in parameterGroups(names) {
+      let weight = group[0]
+      let bias = group.count > 1 ? group[1] : nil
+      let record = dense[weight]
+      layers.append(
+        LayerFigures(
+          name: names[weight],
+          activation: record?.activation ?? .linear,
+          weightGradientNorm: norm(gradients[weight]),
+          biasGradientNorm: bias.map { norm(gradients[$0]) } ?? 0,
+          errorNorm: record.map { norm($0.delta ?? Tensor.zeros(shape: $0.z.shape)) } ?? .nan,
+          saturatedShare: record.flatMap { saturatedShare($0.activation, $0.a) },
+          deadShare: record.flatMap { $0.activation == .relu ? deadShare($0.a) : nil }))
     }
     return GradientFlowSnapshot(layers: layers, loss: value.scalar)
+  }
+
+  /// The parameters grouped by layer: consecutive names that share everything before their
+  /// last `.` (`0.weight`, `0.bias` | `2.weight`, `2.bias`), as positions in `names`.
+  static func parameterGroups(_ names: [String]) -> [[Int]] {
+    var groups: [[Int]] = []
+    var lastPrefix: Substring?
+    for (index, name) in names.enumerated() {
+      let prefix = name.lastIndex(of: ".").map { name[..<$0] } ?? ""
+      if let lastPrefix, lastPrefix == prefix, !groups.isEmpty {
+        groups[groups.count - 1].append(index)
+      } else {
+        groups.append([index])
+      }
+      lastPrefix = prefix
+    }
+    return groups
   }
 
   /// ‖t‖₂ over all elements, accumulated in Double.
@@ -96,7 +127,7 @@ public struct GradientFlowSnapshot: Sendable, Equatable {
     Float(t.scalars.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot())
   }
 
-  private static func saturatedShare(_ activation: Activation, _ z: Tensor, _ a: Tensor) -> Float? {
+  private static func saturatedShare(_ activation: Activation, _ a: Tensor) -> Float? {
     let derivatives: [Float]
     switch activation {
     case .sigmoid: derivatives = a.scalars.map { $0 * (1 - $0) }

@@ -71,15 +71,14 @@ public struct ActivationLayer: Layer {
   /// Creates the layer.
   public init(_ activation: Activation) { self.activation = activation }
 
-  public func forward(_ input: Tensor, context: inout ForwardContext) -> Tensor { activation.apply(input) }
+  public func forward(_ input: Tensor, context: inout ForwardContext) -> Tensor {
+    let output = activation.apply(input)
+    ForwardInspector.probeActivation(activation, input: input, output: output)
+    return output
+  }
   public var parameterNames: [String] { [] }
   public var parameterValues: [Tensor] {
     get { [] }
     set { precondition(newValue.isEmpty, "an activation layer has no parameters") }
-  }
-  public mutating func initializeParameters(using generator: inout RandomGenerator) {}
-  public var moduleCount: Int { activation == .linear ? 0 : 1 }
-  public var architecture: [JSONValue] {
-    activation == .linear ? [] : [["type": "activation", "name": .string(activation.name)]]
   }
 }

@@ -70,10 +70,18 @@ public struct Dense: Layer {
   public var outputSize: Int { weight.shape[0] }
 
   public func forward(_ input: Tensor, context: inout ForwardContext) -> Tensor {
-    precondition(
-      input.rank == 2 && input.shape[1] == inputSize,
-      "Dense(\(inputSize) → \(outputSize)) got input of shape \(input.shape); expected [batch, \(inputSize)]")
-    return activation.apply(linear(input, weight: weight, bias: bias))
+    guard input.rank == 2 && input.shape[1] == inputSize else {
+      let width = input.rank == 2 ? "\(input.shape[1]) features" : "input of shape \(input.shape)"
+      // In a trial pass the mismatch is recorded and thrown later; otherwise it is a
+      // programming error in the model.
+      if ForwardInspector.reportMismatch("takes \(inputSize) features but gets \(width)") {
+        return Tensor.zeros(shape: [input.shape.first ?? 1, outputSize])
+      }
+      preconditionFailure(
+        "Dense(\(inputSize) → \(outputSize)) got input of shape \(input.shape); expected [batch, \(inputSize)]")
+    }
+    let z = linear(input, weight: weight, bias: bias)
+    return ForwardInspector.probeDense(z: z, weight: weight, activation: activation) ?? activation.apply(z)
   }
 
   public var parameterNames: [String] { ["weight", "bias"] }
@@ -94,12 +102,5 @@ public struct Dense: Layer {
     weight = weightInitializer.makeTensor(
       shape: weight.shape, fanIn: inputSize, fanOut: outputSize, generator: &generator)
     bias = biasInitializer.makeTensor(shape: bias.shape, fanIn: inputSize, fanOut: outputSize, generator: &generator)
-  }
-
-  public var moduleCount: Int { activation == .linear ? 1 : 2 }
-
-  public var architecture: [JSONValue] {
-    let dense: JSONValue = ["type": "dense", "in": .number(Double(inputSize)), "out": .number(Double(outputSize))]
-    return activation == .linear ? [dense] : [dense, ["type": "activation", "name": .string(activation.name)]]
   }
 }

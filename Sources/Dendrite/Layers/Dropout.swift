@@ -30,7 +30,4 @@ public struct Dropout: Layer {
     get { [] }
     set { precondition(newValue.isEmpty, "Dropout has no parameters") }
   }
-  public mutating func initializeParameters(using generator: inout RandomGenerator) {}
-  public var moduleCount: Int { 1 }
-  public var architecture: [JSONValue] { [["type": "dropout", "rate": .float(rate)]] }
 }

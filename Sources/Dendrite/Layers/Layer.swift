@@ -19,11 +19,25 @@ public struct ForwardContext: Sendable {
 /// A building block of a network: a differentiable function of its input and its
 /// trainable parameters.
 ///
+/// A layer needs three things: the forward pass and its named parameters. Everything else
+/// — training with ``Layer/fit(_:loss:optimizer:epochs:batchSize:validation:metrics:schedule:clipGradientNorm:seed:startEpoch:callbacks:objective:useFusedKernels:)``,
+/// ``Trainer``, gradient-flow diagnostics — works from those. Saving to a model file asks
+/// for one more conformance, ``SavableLayer``.
+///
 /// Parameters have stable names so that optimizers, diagnostics and model files can
 /// address them. Inside a ``Sequential`` the names follow PyTorch's `nn.Sequential`
 /// state_dict for the equivalent model in which each activation is its own module
 /// (`0.weight`, `0.bias`, `2.weight`, …).
 ///
+///     struct Scale: Layer {              // y = x ⊙ s, one parameter
+///       var scale: Tensor
+///       func forward(_ input: Tensor, context: inout ForwardContext) -> Tensor { input * scale }
+///       var parameterNames: [String] { ["scale"] }
+///       var parameterValues: [Tensor] {
+///         get { [scale] }
+///         set { scale = newValue[0] }
+///       }
+///     }
 ///     let layer = Dense(inputSize: 4, outputSize: 2, activation: .relu)
 ///     let y = layer(Tensor(repeating: 1, shape: [8, 4]))   // [8, 2]
 public protocol Layer: Sendable {
@@ -36,19 +50,15 @@ public protocol Layer: Sendable {
   /// The trainable parameters, in ``parameterNames`` order.
   var parameterValues: [Tensor] { get set }
 
-  /// Draws fresh initial parameters from `generator`, with the layer's initializers.
+  /// Draws fresh initial parameters from `generator`, with the layer's initializers. The
+  /// default keeps the values the layer was built with.
   mutating func initializeParameters(using generator: inout RandomGenerator)
-
-  /// How many modules the equivalent PyTorch `nn.Sequential` uses for this layer: 2 for a
-  /// dense layer with an activation (Linear, then the activation), 1 otherwise.
-  var moduleCount: Int { get }
-
-  /// The layer as entries of a model file's `dendrite.architecture.layers`, one per
-  /// module: `{"type": "dense", "in": 64, "out": 32}`, `{"type": "activation", "name": "relu"}`.
-  var architecture: [JSONValue] { get }
 }
 
 extension Layer {
+  /// Keeps the parameters the layer was built with.
+  public mutating func initializeParameters(using generator: inout RandomGenerator) {}
+
   /// The forward pass in inference mode (no dropout).
   ///
   ///     let outputs = model(features)

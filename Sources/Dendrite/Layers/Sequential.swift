@@ -27,7 +27,15 @@ public struct Sequential: Layer {
   }
 
   public func forward(_ input: Tensor, context: inout ForwardContext) -> Tensor {
-    layers.reduce(input) { x, layer in layer.forward(x, context: &context) }
+    guard let inspector = ForwardInspector.current else {
+      return layers.reduce(input) { x, layer in layer.forward(x, context: &context) }
+    }
+    // An inspected pass (a trial pass or a gradient-flow probe) names each layer it runs.
+    var x = input
+    for (index, layer) in layers.enumerated() {
+      x = inspector.inLayer("layer \(index) (\(layerSummary(layer)))") { layer.forward(x, context: &context) }
+    }
+    return x
   }
 
   public var parameterNames: [String] {
@@ -37,7 +45,7 @@ public struct Sequential: Layer {
     for layer in layers {
       let prefix = String(module) + "."
       for name in layer.parameterNames { names.append(prefix + name) }
-      module += layer.moduleCount
+      module += ModuleNumbering.moduleCount(of: layer)
     }
     return names
   }
@@ -63,22 +71,6 @@ public struct Sequential: Layer {
   public mutating func initializeParameters(using generator: inout RandomGenerator) {
     for index in layers.indices { layers[index].initializeParameters(using: &generator) }
   }
-
-  public var moduleCount: Int { layers.reduce(0) { $0 + $1.moduleCount } }
-
-  public var architecture: [JSONValue] { layers.flatMap(\.architecture) }
-
-  /// The outputs of every layer for `input`, in inference mode: what diagnostics inspect.
-  public func layerOutputs(_ input: Tensor) -> [Tensor] {
-    var context = ForwardContext.inference
-    var outputs: [Tensor] = []
-    var x = input
-    for layer in layers {
-      x = layer.forward(x, context: &context)
-      outputs.append(x)
-    }
-    return outputs
-  }
 }
 
 /// Builds a list of layers from a closure, for ``Sequential/init(seed:layers:)``.
@@ -91,4 +83,16 @@ public enum LayerBuilder {
   public static func buildEither(first part: [any Layer]) -> [any Layer] { part }
   public static func buildEither(second part: [any Layer]) -> [any Layer] { part }
   public static func buildArray(_ parts: [[any Layer]]) -> [any Layer] { parts.flatMap { $0 } }
+}
+
+/// A layer as messages name it: `Dense 8 → 2`, `ActivationLayer relu`, `Dropout 0.2`,
+/// `Sequential`, or a custom layer's type name.
+func layerSummary(_ layer: any Layer) -> String {
+  switch layer {
+  case let dense as Dense:
+    "Dense \(dense.inputSize) → \(dense.outputSize)" + (dense.activation == .linear ? "" : ", \(dense.activation.name)")
+  case let activation as ActivationLayer: "ActivationLayer \(activation.activation.name)"
+  case let dropout as Dropout: "Dropout \(dropout.rate)"
+  default: String(describing: type(of: layer))
+  }
 }

@@ -49,6 +49,11 @@ public struct ModelFile: Sendable {
   public let outputSize: Int
   /// Whether the network's last module is log-softmax, so that probabilities are its exp.
   private let outputsLogProbabilities: Bool
+  /// The model's `dendrite.architecture.layers`, one entry per `nn.Sequential` module
+  /// (`{"type": "dense", "in": 64, "out": 32}`, `{"type": "custom", "name": …}`).
+  public let architecture: [JSONValue]
+  /// Whether the first layer with parameters is dense (which records the input width).
+  private let startsWithDense: Bool
 
   /// Classification or regression, as `dendrite.architecture`'s `task`.
   ///
@@ -84,14 +89,11 @@ public struct ModelFile: Sendable {
   ///   another shape.
   public init(
     model: Sequential, loss: Loss, classCount: Int?, preprocessing: Preprocessing = .none,
-    optimizer: OptimizerCheckpoint? = nil, training: JSONValue? = nil
+    optimizer: OptimizerCheckpoint? = nil, training: JSONValue? = nil, inputSize: Int? = nil
   ) throws(ModelFileError) {
-    let layers = try Format.parseLayers(.array(model.architecture)) { problem in
-      ModelFileError(
-        .inconsistent(
-          "cannot describe the model: \(problem) "
-            + "(model files store Dense, activation and Dropout layers in one flat Sequential)"
-        ))
+    let architecture = try ModuleNumbering.architecture(of: model)
+    let layers = try Format.parseLayers(.array(architecture)) { problem in
+      ModelFileError(.inconsistent("cannot describe the model: \(problem)"))
     }
     let expected = Format.expectedParameters(layers)
     let shapes = model.parameterValues.map(\.shape)
@@ -99,13 +101,31 @@ public struct ModelFile: Sendable {
       throw ModelFileError(
         .inconsistent(
           "the model's parameters \(model.parameterNames) with shapes \(shapes) do not follow its layers "
-            + "(a nested Sequential? model files store flat ones)"
+            + "(a nested Sequential? model files store flat ones; or a layer whose parameterNames and parameterValues disagree)"
         ))
     }
-    guard let first = layers.denseSizes.first, let last = layers.denseSizes.last else {
-      throw ModelFileError(.inconsistent("the model has no dense layer"))
+    // The input width: given, else the first layer's when it is dense, else the
+    // preprocessing's feature count. The output width: from a trial pass of one row, so a
+    // custom layer anywhere is measured rather than guessed.
+    guard let inputs = inputSize ?? layers.leadingDenseInputs ?? preprocessing.featureCount else {
+      throw ModelFileError(
+        .inconsistent(
+          "cannot tell how many features the model takes (its first layer is not Dense and there is no "
+            + "preprocessing): pass inputSize: to ModelFile(model:…)"))
     }
-    (self.inputSize, self.outputSize) = (first.in, last.out)
+    guard inputs > 0 else { throw ModelFileError(.inconsistent("the model's input size must be positive, got \(inputs)")) }
+    switch trialForward(model, input: Tensor.zeros(shape: [1, inputs])) {
+    case .failure(let error):
+      throw ModelFileError(.inconsistent("the model does not run on rows of \(inputs) features: \(error)"))
+    case .success(let shape):
+      guard shape.count == 2, shape[0] == 1, shape[1] > 0 else {
+        throw ModelFileError(
+          .inconsistent("the model turns a row of \(inputs) features into shape \(shape), not [1, outputs]"))
+      }
+      (self.inputSize, self.outputSize) = (inputs, shape[1])
+    }
+    self.architecture = architecture
+    self.startsWithDense = layers.leadingDenseInputs != nil
     if let classCount {
       guard classCount >= 2, outputSize == classCount || (outputSize == 1 && classCount == 2) else {
         throw ModelFileError(
@@ -119,7 +139,7 @@ public struct ModelFile: Sendable {
         .inconsistent(
           "loss \(loss.name) is for classes but no class count was given (regression uses mse, mae or huber)"))
     }
-    try Format.checkPreprocessing(preprocessing, featureCount: inputSize)
+    try Format.checkPreprocessing(preprocessing, featureCount: self.inputSize)
     if let optimizer { try Format.checkOptimizer(optimizer, parameters: expected) }
     self.model = model
     self.loss = loss
@@ -167,7 +187,9 @@ public struct ModelFile: Sendable {
   ///     file.model.parameterNames   // ["0.weight", "0.bias", "2.weight", "2.bias"]
   ///
   /// - Throws: ``ModelFileError`` naming `path`; see ``init(safetensors:)``.
-  public static func load(from path: String) throws(ModelFileError) -> ModelFile {
+  /// - Parameter customLayers: the ``SavableLayer`` types the file may hold, found by
+  ///   their ``SavableLayer/typeName``.
+  public static func load(from path: String, customLayers: [any SavableLayer.Type] = []) throws(ModelFileError) -> ModelFile {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
       throw ModelFileError(.cannotRead("no such file (check the path)"), file: path)
@@ -177,7 +199,7 @@ public struct ModelFile: Sendable {
       throw ModelFileError(.cannotRead("cannot be read (permission denied?)"), file: path)
     }
     do {
-      return try ModelFile(safetensors: SafetensorsFile(bytes: [UInt8](data)))
+      return try ModelFile(safetensors: SafetensorsFile(bytes: [UInt8](data)), customLayers: customLayers)
     } catch {
       throw error.inFile(path)
     }
@@ -189,14 +211,18 @@ public struct ModelFile: Sendable {
   ///     let bytes = try ModelFile(model: model, loss: .meanSquaredError, classCount: nil).safetensors().encoded()
   public func safetensors() -> SafetensorsFile {
     var file = SafetensorsFile(tensors: Array(zip(model.parameterNames, model.parameterValues)))
-    let architecture: JSONValue = [
-      "layers": .array(model.architecture),
+    var fields: [String: JSONValue] = [
+      "layers": .array(architecture),
       "output_activation": .string(outputActivation?.name ?? "none"),
       "loss": .string(loss.name),
       "classes": classCount.map { .number(Double($0)) } ?? .null,
       "task": .string(task.rawValue),
       "outputs": .number(Double(outputSize)),
     ]
+    // A model that does not start with a dense layer does not show its width in its layers:
+    // the file records it.
+    if !startsWithDense { fields["inputs"] = .number(Double(inputSize)) }
+    let architecture = JSONValue.object(fields)
     file.metadata = [
       Format.Key.formatVersion: "1",
       Format.Key.architecture: JSONText.encode(architecture),
@@ -224,7 +250,7 @@ public struct ModelFile: Sendable {
   /// - Throws: ``ModelFileError``: no `dendrite.architecture` (a PyTorch-written file),
   ///   another format version, malformed metadata, or a tensor that is missing, extra or
   ///   of the wrong shape (named).
-  public init(safetensors file: SafetensorsFile) throws(ModelFileError) {
+  public init(safetensors file: SafetensorsFile, customLayers: [any SavableLayer.Type] = []) throws(ModelFileError) {
     let metadata = file.metadata
     guard let architectureText = metadata[Format.Key.architecture] else { throw ModelFileError(.notADendriteModel) }
     guard let version = metadata[Format.Key.formatVersion] else {
@@ -264,8 +290,14 @@ public struct ModelFile: Sendable {
           "\"output_activation\" is \(JSONText.encode(outputActivation)) but loss \(loss.name) implies \"\(expected)\"")
       }
     }
-    if let outputs = architecture["outputs"], let last = layers.denseSizes.last, outputs != .number(Double(last.out)) {
-      throw invalid("\"outputs\" is \(JSONText.encode(outputs)) but the last dense layer has \(last.out) units")
+    let endsInDense = layers.last { if case .custom = $0 { true } else if case .dense = $0 { true } else { false } }
+    if let outputs = architecture["outputs"], case .dense(_, let units)? = endsInDense, outputs != .number(Double(units)) {
+      throw invalid("\"outputs\" is \(JSONText.encode(outputs)) but the last dense layer has \(units) units")
+    }
+    var inputSize: Int?
+    if let inputs = architecture["inputs"] {
+      guard let count = Format.positiveInteger(inputs) else { throw invalid("\"inputs\" is not a positive integer") }
+      inputSize = count
     }
 
     var model: [any Layer] = []
@@ -286,6 +318,31 @@ public struct ModelFile: Sendable {
         }
       case .activation(let activation): model.append(ActivationLayer(activation))
       case .dropout(let rate): model.append(Dropout(rate: rate))
+      case .custom(let name, let configuration, let specs):
+        let layer = "layer \(index) (custom \(name))"
+        guard let type = customLayers.first(where: { $0.typeName == name }) else {
+          throw ModelFileError(.unknownCustomLayer(layer: layer, name: name))
+        }
+        var parameters: [String: Tensor] = [:]
+        for spec in specs {
+          let tensorName = "\(index).\(spec.name)"
+          parameters[spec.name] = try Format.parameter(file, tensorName, shape: spec.shape, layer: layer)
+          used.insert(tensorName)
+        }
+        do {
+          let rebuilt = try type.init(configuration: configuration, parameters: parameters)
+          guard rebuilt.parameterNames == specs.map(\.name) else {
+            throw ModelFileError(
+              .customLayerRejected(
+                layer: layer,
+                problem: "\(type) rebuilt has parameters \(rebuilt.parameterNames), the file lists \(specs.map(\.name))"))
+          }
+          model.append(rebuilt)
+        } catch let error as ModelFileError {
+          throw error
+        } catch {
+          throw ModelFileError(.customLayerRejected(layer: layer, problem: "\(error)"))
+        }
       }
       index += 1
     }
@@ -312,13 +369,13 @@ public struct ModelFile: Sendable {
     }
     try self.init(
       model: Sequential(layers: model), loss: loss, classCount: classCount, preprocessing: preprocessing ?? .none,
-      optimizer: optimizer, training: training)
+      optimizer: optimizer, training: training, inputSize: inputSize)
   }
 }
 
 private typealias Format = ModelFileFormat
 
-extension Sequential {
+extension Layer {
   /// Saves the model for `dendrite predict` and PyTorch: its parameters, architecture,
   /// loss, classes and preprocessing, atomically. No optimizer state is written, so the
   /// file loads into the equivalent `nn.Sequential` with a strict `load_state_dict`.
@@ -332,14 +389,27 @@ extension Sequential {
   ///   - classCount: the number of classes, or nil for regression.
   ///   - preprocessing: the scaling fitted on the training features.
   /// - Throws: ``ModelFileError`` naming `path`; see
-  ///   ``ModelFile/init(model:loss:classCount:preprocessing:optimizer:training:)``.
+  ///   ``ModelFile/init(model:loss:classCount:preprocessing:optimizer:training:inputSize:)``.
+  ///
+  /// A model that is not a ``Sequential`` (a struct conforming to ``SavableLayer``) is
+  /// stored as a one-module `Sequential` around it, so its tensors are named `0.<name>`.
   public func save(
     to path: String, loss: Loss, classCount: Int?, preprocessing: Preprocessing = .none
   ) throws(ModelFileError) {
     do {
-      try ModelFile(model: self, loss: loss, classCount: classCount, preprocessing: preprocessing).save(to: path)
+      try ModelFile(model: Sequential(wrapping: self), loss: loss, classCount: classCount, preprocessing: preprocessing).save(to: path)
     } catch {
       throw error.file == nil ? error.inFile(path) : error
     }
+  }
+}
+
+extension Sequential {
+  /// `model` itself when it is a ``Sequential``, else a one-layer ``Sequential`` around it:
+  /// how model files and checkpoints store a model of any type.
+  ///
+  ///     Sequential(wrapping: TwoTowers()).parameterNames   // ["0.left.weight", …]
+  public init(wrapping model: any Layer) {
+    if let sequential = model as? Sequential { self = sequential } else { self.init(layers: [model]) }
   }
 }

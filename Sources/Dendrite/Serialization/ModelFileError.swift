@@ -70,6 +70,12 @@ public struct ModelFileError: Error, CustomStringConvertible, Equatable, Sendabl
     case wrongTensorShape(String, shape: [Int], expected: [Int], layer: String)
     /// The model, loss, classes and preprocessing do not fit together.
     case inconsistent(String)
+    /// A custom layer that does not conform to ``SavableLayer``: model files cannot store it.
+    case unsavableLayer(layer: String, type: String)
+    /// The file has a custom layer whose type was not given to the loader.
+    case unknownCustomLayer(layer: String, name: String)
+    /// A custom layer's `init(configuration:parameters:)` refused what the file holds.
+    case customLayerRejected(layer: String, problem: String)
 
     // Input and output.
     /// The file cannot be read.
@@ -125,6 +131,14 @@ public struct ModelFileError: Error, CustomStringConvertible, Equatable, Sendabl
         "tensor \"\(name)\" has shape \(shape) but \(layer) needs \(expected) (file from another model?)"
       case .inconsistent(let problem):
         problem
+      case .unsavableLayer(let layer, let type):
+        "\(layer) is a custom layer that a model file cannot store: conform \(type) to SavableLayer "
+          + "(a typeName, a JSON configuration and init(configuration:parameters:)) to save it"
+      case .unknownCustomLayer(let layer, let name):
+        "\(layer) is the custom layer \"\(name)\": pass its type to the loader, "
+          + "ModelFile.load(from:customLayers: [\(name)Type.self]) (the type whose typeName is \"\(name)\")"
+      case .customLayerRejected(let layer, let problem):
+        "\(layer) cannot be rebuilt from the file: \(problem)"
       case .cannotRead(let problem), .cannotWrite(let problem):
         problem
       }

@@ -63,6 +63,14 @@ enum ModelFileFormat {
     case dense(in: Int, out: Int)
     case activation(Activation)
     case dropout(Float)
+    /// A ``SavableLayer``: its type name, configuration and parameters (name and shape).
+    case custom(name: String, configuration: JSONValue, parameters: [ParameterSpec])
+  }
+
+  /// A custom layer's parameter as the architecture lists it.
+  struct ParameterSpec: Equatable {
+    var name: String
+    var shape: [Int]
   }
 
   /// The modules of an architecture's `layers`, checked: known types, valid sizes and
@@ -99,6 +107,20 @@ enum ModelFileFormat {
           throw fail("dropout layer \(index) needs a \"rate\" in [0, 1)")
         }
         layers.append(.dropout(Float(rate)))
+      case "custom":
+        guard case .string(let name) = entry["name"], !name.isEmpty, case .array(let list) = entry["parameters"] else {
+          throw fail("custom layer \(index) needs a \"name\" and a \"parameters\" list")
+        }
+        var parameters: [ParameterSpec] = []
+        for item in list {
+          guard case .string(let parameter) = item["name"], let shape = item["shape"].flatMap(JSONText.nonNegativeIntegers)
+          else {
+            throw fail("custom layer \(index) has a parameter without a \"name\" and a \"shape\" of non-negative integers")
+          }
+          parameters.append(ParameterSpec(name: parameter, shape: shape))
+        }
+        width = nil  // the chain of dense widths restarts after a layer of unknown width
+        layers.append(.custom(name: name, configuration: entry["config"] ?? .null, parameters: parameters))
       default:
         throw fail("layer \(index) has unknown type \"\(type)\"")
       }
@@ -109,8 +131,11 @@ enum ModelFileFormat {
   /// The parameter names and shapes the layers imply, in order.
   static func expectedParameters(_ layers: [LayerSpec]) -> [(name: String, shape: [Int])] {
     layers.enumerated().flatMap { index, layer -> [(name: String, shape: [Int])] in
-      guard case .dense(let inputs, let outputs) = layer else { return [] }
-      return [("\(index).weight", [outputs, inputs]), ("\(index).bias", [outputs])]
+      switch layer {
+      case .dense(let inputs, let outputs): [("\(index).weight", [outputs, inputs]), ("\(index).bias", [outputs])]
+      case .custom(_, _, let parameters): parameters.map { ("\(index).\($0.name)", $0.shape) }
+      case .activation, .dropout: []
+      }
     }
   }
 
@@ -229,6 +254,19 @@ enum ModelFileFormat {
 }
 
 extension [ModelFileFormat.LayerSpec] {
+  /// The inputs of the first layer with parameters when it is dense (nil when it is a
+  /// custom layer, whose width the architecture does not record).
+  var leadingDenseInputs: Int? {
+    for layer in self {
+      switch layer {
+      case .dense(let inputs, _): return inputs
+      case .custom: return nil
+      case .activation, .dropout: continue
+      }
+    }
+    return nil
+  }
+
   /// The (in, out) sizes of the dense layers, in order.
   var denseSizes: [(in: Int, out: Int)] {
     compactMap { if case .dense(let inputs, let outputs) = $0 { (inputs, outputs) } else { nil } }

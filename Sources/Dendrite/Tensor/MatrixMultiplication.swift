@@ -24,6 +24,9 @@ extension Tensor {
       a.rank == 2 && b.rank == 2, "matmul needs rank-2 tensors, got shapes \(a.shape) and \(b.shape)")
     let (m, k) = ta ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
     let (kb, n) = tb ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
+    if k != kb, ForwardInspector.reportMismatch("multiplies \(a.shape) by \(b.shape): inner sizes \(k) and \(kb) differ") {
+      return Tensor.zeros(shape: [m, n])  // a trial pass goes on to report it
+    }
     precondition(
       k == kb,
       "matmul inner sizes differ: \(a.shape)\(ta ? "ᵀ" : "") · \(b.shape)\(tb ? "ᵀ" : "")")

@@ -1,4 +1,4 @@
-extension Sequential {
+extension Layer {
   /// Trains the model with mini-batch gradient descent and returns the per-epoch figures.
   ///
   /// Each epoch shuffles the rows (from a generator seeded with `seed`, so runs repeat),
@@ -8,9 +8,13 @@ extension Sequential {
   /// ``TrainingError/diverged(epoch:step:loss:firstNonFiniteGradient:)`` naming the epoch,
   /// the step and the first parameter whose gradient went non-finite.
   ///
-  /// A stack of dense layers with inline activations (the models ``Trainer`` fuses) and no
-  /// custom `objective` trains on the fused kernels; anything else on the tape. Both give
-  /// the same gradients up to float rounding.
+  /// Any model trains: a ``Sequential`` with custom layers anywhere, or any type conforming
+  /// to ``Layer``. Each step is the one ``Trainer`` runs: a stack of dense layers with
+  /// elementwise activations and no custom `objective` trains on the fused kernels,
+  /// anything else on the tape; ``History/trainingPath`` says which and why. Both give the
+  /// same gradients up to float rounding. Before the first epoch a trial pass of one row
+  /// checks that the data's width runs through the model and that its outputs fit the
+  /// labels, and throws a ``TrainingError`` naming the layer and both widths if not.
   ///
   ///     var optimizer = Adam(learningRate: 1e-3)
   ///     let history = try model.fit(train, loss: .softmaxCrossEntropy, optimizer: &optimizer,
@@ -33,6 +37,7 @@ extension Sequential {
   ///   - objective: replaces `loss`'s formula (outputs and labels in, the batch loss out),
   ///     for losses the enum does not name, such as the study's MSE summed over outputs;
   ///     `loss` still says how outputs are read for accuracy.
+  ///   - useFusedKernels: false trains on the tape even a model the fused kernels could run.
   /// - Throws: ``TrainingError`` for invalid options, data that does not fit the model, or
   ///   divergence; whatever a callback throws.
   @discardableResult
@@ -41,34 +46,45 @@ extension Sequential {
     validation: Dataset? = nil, metrics: [Metric]? = nil, schedule: LearningRateSchedule = .constant,
     clipGradientNorm: Float? = nil, seed: UInt64 = 42, startEpoch: Int = 0,
     callbacks: [any TrainingCallback] = [],
-    objective: ((_ outputs: Tensor, _ labels: Dataset.Labels) -> Tensor)? = nil
+    objective: ((_ outputs: Tensor, _ labels: Dataset.Labels) -> Tensor)? = nil,
+    useFusedKernels: Bool = true
   ) throws -> History {
-    // Stacks of dense layers without a custom objective run on the fused kernels; the rest
-    // (dropout, softmax layers, custom layers or objectives) on the tape.
-    let network = objective == nil ? FusedNetwork(self) : nil
-    let names = parameterNames
-    let objective = objective ?? { outputs, labels in loss.compute(outputs: outputs, labels: labels) }
     guard epochs > 0 else { throw TrainingError.invalidOption("epochs must be positive, got \(epochs)") }
     guard batchSize > 0 else { throw TrainingError.invalidOption("batch size must be positive, got \(batchSize)") }
-    try checkCompatible(with: data, loss: loss)
-    if let validation { try checkCompatible(with: validation, loss: loss) }
+    if let clipGradientNorm, !(clipGradientNorm > 0 && clipGradientNorm.isFinite) {
+      throw TrainingError.invalidOption("the gradient norm to clip to must be a positive number, got \(clipGradientNorm)")
+    }
+    let engine = TrainingStep(model: self, loss: loss, objective: objective, seed: seed, useFusedKernels: useFusedKernels)
+    try engine.checkFits(featureWidth: data.featureCount, labels: data.labels, dataName: data.name)
+    if let validation {
+      try engine.checkFits(featureWidth: validation.featureCount, labels: validation.labels, dataName: validation.name)
+    }
     let metrics = metrics ?? (data.classCount == nil ? [.meanAbsoluteError] : [.accuracy])
     let baseRate = optimizer.learningRate
     var history = History()
+    history.trainingPath = engine.path
     let stepsPerEpoch = (data.count + batchSize - 1) / batchSize
-    var state = TrainingState(
-      model: self, optimizerState: optimizer.state, optimizerName: optimizer.name,
-      learningRate: optimizer.learningRate, history: history)
     var epochsRun = 0
+    defer {
+      self = engine.model
+      optimizer.learningRate = baseRate
+    }
 
+    // Callbacks see the model as trained so far and may replace it (early stopping puts
+    // back the best weights). The state is made for each event and dropped after it, so
+    // that no copy of the parameters outlives the event and the next update stays in place.
     func notify(_ event: TrainingEvent) throws -> TrainingDecision {
-      state.model = self
-      state.optimizerState = optimizer.state
-      state.learningRate = optimizer.learningRate
-      state.history = history
+      guard !callbacks.isEmpty else { return .proceed }
+      var state = TrainingState(
+        model: engine.model, optimizerState: optimizer.state, optimizerName: optimizer.name,
+        learningRate: optimizer.learningRate, history: history, inputSize: data.featureCount)
       var decision = TrainingDecision.proceed
       for callback in callbacks where try callback.handle(event, state: &state) == .stop { decision = .stop }
-      self = state.model
+      guard let model = state.model as? Self else {
+        throw TrainingError.invalidOption(
+          "a callback replaced the model (a \(Self.self)) with a \(type(of: state.model)); change its parameters instead")
+      }
+      try engine.replaceModel(with: model)
       return decision
     }
 
@@ -79,42 +95,28 @@ extension Sequential {
       // at epoch e shuffles exactly as the uninterrupted run would have.
       var generator = RandomGenerator(seed: seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
       let order = Array(0..<data.count).shuffled(using: &generator)
-      var context = ForwardContext(isTraining: true, seed: generator.next())
+      engine.context = ForwardContext(isTraining: true, seed: generator.next())
       var totals = MetricTotals()
       for step in 0..<stepsPerEpoch {
         let rows = Array(order[(step * batchSize)..<Swift.min((step + 1) * batchSize, data.count)])
         let batch = data.subset(rows)
-        var outputs = Tensor(scalar: 0)
-        var lossValue: Float
-        var gradients: [String: Tensor]
-        if let network {
-          // The fused kernels (see ``Trainer``): same gradients as the tape, reused buffers.
-          network.load(self)
-          lossValue = network.step(inputs: batch.features, labels: batch.labels, loss: loss, foldedLearningRate: nil)
-          outputs = network.outputs(batch: batch.features.shape[0])
-          gradients = Dictionary(uniqueKeysWithValues: zip(names, network.gradientValues))
-        } else {
-          let value: Tensor
-          (value, gradients) = valueWithGradients { model in
-            outputs = model.forward(batch.features, context: &context)
-            return objective(outputs, batch.labels)
-          }
-          lossValue = value.scalar
+        let gradients = try engine.computeGradients(
+          inputs: batch.features, labels: batch.labels, position: (epoch, step), foldedLearningRate: nil,
+          wantsOutputs: true, wantsNamedGradients: !callbacks.isEmpty || clipGradientNorm != nil)
+        if let named = gradients.byName {
+          _ = try notify(.gradientsComputed(epoch: epoch, step: step, gradients: named))
         }
-        let firstBad = names.first { gradients[$0]?.isFinite == false }
-        if !lossValue.isFinite || firstBad != nil {
-          throw TrainingError.diverged(epoch: epoch, step: step, loss: lossValue, firstNonFiniteGradient: firstBad)
+        engine.update(with: gradients, optimizer: &optimizer, clipGradientNorm: clipGradientNorm)
+        let (lossValue, outputs) = (gradients.loss, gradients.outputs)
+        if let outputs {
+          totals.add(loss: lossValue, outputs: outputs, labels: batch.labels, lossKind: loss, metrics: metrics)
         }
-        _ = try notify(.gradientsComputed(epoch: epoch, step: step, gradients: gradients))
-        if let clipGradientNorm { _ = clipByGlobalNorm(&gradients, maxNorm: clipGradientNorm) }
-        optimizer.update(&self, along: gradients)
-        totals.add(loss: lossValue, outputs: outputs.withoutDerivative(), labels: batch.labels, lossKind: loss, metrics: metrics)
         _ = try notify(.batchFinished(epoch: epoch, step: step, stepsPerEpoch: stepsPerEpoch, loss: lossValue))
       }
       var figures = totals.averages(prefix: "")
       figures["lr"] = optimizer.learningRate
       if let validation {
-        for (key, value) in evaluate(validation, loss: loss, metrics: metrics, objective: objective) {
+        for (key, value) in engine.model.evaluate(validation, loss: loss, metrics: metrics, objective: objective) {
           figures["val_" + key] = value
         }
       }
@@ -125,7 +127,6 @@ extension Sequential {
       }
     }
     _ = try notify(.trainingFinished(epochsRun: epochsRun))
-    optimizer.learningRate = baseRate
     return history
   }
 
@@ -152,28 +153,6 @@ extension Sequential {
       start += batchSize
     }
     return totals.averages(prefix: "")
-  }
-
-  /// Throws when `data` does not fit the model's first and last dense layers.
-  func checkCompatible(with data: Dataset, loss: Loss) throws {
-    let dense = layers.compactMap { $0 as? Dense }
-    if let first = dense.first, first.inputSize != data.featureCount {
-      throw TrainingError.dataMismatch(
-        "\(data.name) has \(data.featureCount) features but the model's first layer takes \(first.inputSize)")
-    }
-    guard let last = dense.last else { return }
-    if let classes = data.classCount {
-      let binary = last.outputSize == 1 && classes == 2 && loss != .softmaxCrossEntropy && loss != .negativeLogLikelihood
-      if !binary && last.outputSize != classes {
-        throw TrainingError.dataMismatch(
-          "\(data.name) has \(classes) classes but the model's output layer has \(last.outputSize) units")
-      }
-    } else if let targets = data.targets, targets.shape[1] != last.outputSize {
-      throw TrainingError.dataMismatch(
-        "\(data.name) has \(targets.shape[1]) target columns but the model's output layer has \(last.outputSize) units")
-    } else if !loss.isRegressionCapable {
-      throw TrainingError.dataMismatch("\(loss.name) needs class labels, but \(data.name) has regression targets")
-    }
   }
 }
 

@@ -5,31 +5,49 @@
 final class FusedNetwork {
   let layers: [DenseStep]
 
-  /// The fused form of `model`, or nil when it has a layer the fused kernels do not
-  /// handle: dropout with a positive rate, a softmax or other non-pointwise activation,
-  /// an activation layer that would follow another activation, or a custom layer.
-  init?(_ model: Sequential) {
+  /// The one place that decides how a model trains: the fused form of `model` and
+  /// ``TrainingPath/fused``, or nil and ``TrainingPath/tape(reason:)`` saying which layer
+  /// the fused kernels do not handle: a model that is not a ``Sequential``, dropout with a
+  /// positive rate, a softmax or other non-elementwise activation, an activation layer
+  /// that would follow another activation, or a custom layer.
+  static func plan(for model: any Layer) -> (network: FusedNetwork?, path: TrainingPath) {
+    guard let sequential = model as? Sequential else {
+      return (nil, .tape(reason: "\(type(of: model)) is not a Sequential"))
+    }
     var steps: [DenseStep] = []
-    for layer in model.layers {
+    for (index, layer) in sequential.layers.enumerated() {
+      let name = "layer \(index) (\(layerSummary(layer)))"
       switch layer {
       case let dense as Dense:
-        guard let activation = dense.activation.pointwise else { return nil }
+        guard let activation = dense.activation.pointwise else {
+          return (nil, .tape(reason: "\(name): \(dense.activation.name) is not one of the fused activations"))
+        }
         steps.append(DenseStep(dense, activation: activation))
       case let activationLayer as ActivationLayer:
-        guard let activation = activationLayer.activation.pointwise else { return nil }
+        guard let activation = activationLayer.activation.pointwise else {
+          return (nil, .tape(reason: "\(name): \(activationLayer.activation.name) is not one of the fused activations"))
+        }
         if activation == .linear { continue }
         // Fold into the dense layer before it, when that one is linear.
-        guard let previous = steps.last, previous.activation == .linear else { return nil }
+        guard let previous = steps.last, previous.activation == .linear else {
+          return (nil, .tape(reason: "\(name) does not directly follow a linear Dense layer"))
+        }
         previous.activation = activation
       case let dropout as Dropout where dropout.rate == 0:
         continue
+      case is Dropout:
+        return (nil, .tape(reason: "\(name) draws random masks"))
+      case is Sequential:
+        return (nil, .tape(reason: "\(name) is a nested Sequential"))
       default:
-        return nil
+        return (nil, .tape(reason: "\(name) is a custom layer"))
       }
     }
-    if steps.isEmpty { return nil }
-    layers = steps
+    if steps.isEmpty { return (nil, .tape(reason: "the model has no Dense layer")) }
+    return (FusedNetwork(steps), .fused)
   }
+
+  private init(_ layers: [DenseStep]) { self.layers = layers }
 
   var inputSize: Int { layers[0].inputSize }
   var outputSize: Int { layers[layers.count - 1].outputSize }

@@ -6,6 +6,9 @@
 public struct History: Sendable, Equatable {
   /// One dictionary of figures per epoch run, in order.
   public var epochs: [[String: Float]] = []
+  /// The engine that ran the steps (fused kernels or the tape, and why); nil for a history
+  /// not made by `fit`.
+  public var trainingPath: TrainingPath?
 
   /// Creates an empty history.
   public init() {}

@@ -97,3 +97,37 @@ public enum Loss: String, Sendable, CaseIterable, Codable {
     }
   }
 }
+
+extension Loss {
+  /// Why a network with `units` outputs cannot be trained against `labels` with this loss,
+  /// or nil when it can: the one place for the output-width rule.
+  ///
+  /// - classes: C outputs for C classes, or one output for two classes with a loss that
+  ///   reads one unit (sigmoid or binary cross-entropy, MSE, …; not the softmax forms);
+  /// - targets: one output per target column, and a loss that takes targets.
+  ///
+  ///     Loss.sigmoidCrossEntropy.outputProblem(units: 1, classCount: 2, targetColumns: nil)   // nil
+  public func outputProblem(units: Int, classCount: Int?, targetColumns: Int?) -> String? {
+    if let classCount {
+      let oneUnitForTwo = units == 1 && classCount == 2 && self != .softmaxCrossEntropy && self != .negativeLogLikelihood
+      guard oneUnitForTwo || units == classCount else {
+        return "has \(classCount) classes but the model has \(units) outputs "
+          + "(expected \(classCount)\(classCount == 2 && self != .softmaxCrossEntropy && self != .negativeLogLikelihood ? ", or 1" : ""))"
+      }
+      return nil
+    }
+    if let targetColumns, targetColumns != units {
+      return "has \(targetColumns) target columns but the model has \(units) outputs"
+    }
+    if !isRegressionCapable { return "has regression targets, but \(name) needs class labels" }
+    return nil
+  }
+
+  /// ``outputProblem(units:classCount:targetColumns:)`` for a batch's or a data set's labels.
+  public func outputProblem(units: Int, labels: Dataset.Labels) -> String? {
+    switch labels {
+    case .classes(_, let classCount): outputProblem(units: units, classCount: classCount, targetColumns: nil)
+    case .targets(let targets): outputProblem(units: units, classCount: nil, targetColumns: targets.shape.last)
+    }
+  }
+}

@@ -50,10 +50,16 @@ public final class ModelCheckpoint: TrainingCallback {
     var training = extra
     training["epoch"] = .number(Double(epoch + 1))
     if let value = metrics[monitor] { training[monitor] = .float(value) }
+    // A model that is not a Sequential is stored as module 0 of one: its parameters, and
+    // so its optimizer slots, are named `0.<name>` in the file.
+    var optimizerState = state.optimizerState
+    if !(state.model is Sequential) {
+      optimizerState.slots = Dictionary(uniqueKeysWithValues: optimizerState.slots.map { ("0." + $0.key, $0.value) })
+    }
     let file = try ModelFile(
-      model: state.model, loss: loss, classCount: classCount, preprocessing: preprocessing,
-      optimizer: ModelFile.OptimizerCheckpoint(name: state.optimizerName, learningRate: state.learningRate, state: state.optimizerState),
-      training: .object(training))
+      model: Sequential(wrapping: state.model), loss: loss, classCount: classCount, preprocessing: preprocessing,
+      optimizer: ModelFile.OptimizerCheckpoint(name: state.optimizerName, learningRate: state.learningRate, state: optimizerState),
+      training: .object(training), inputSize: state.inputSize)
     try file.save(to: path)
     savedEpoch = epoch + 1
     return .proceed

@@ -21,15 +21,34 @@ public enum TrainingDecision: Sendable {
 
 /// The training state a callback may look at or change.
 public struct TrainingState: Sendable {
-  /// The model being trained; a callback may replace its parameters (early stopping
-  /// restoring the best weights).
-  public var model: Sequential
+  /// The model being trained (of the type `fit` was called on); a callback may change its
+  /// parameters (early stopping restoring the best weights), not its type or shapes.
+  public var model: any Layer
   /// The optimizer's state, its name and current learning rate (checkpoints save them).
   public var optimizerState: OptimizerState
   public var optimizerName: String
   public var learningRate: Float
   /// The figures so far.
   public var history: History
+  /// The number of features of the training rows (checkpoints record it for models whose
+  /// first layer does not show it).
+  public var inputSize: Int?
+
+  /// Creates a state, for driving a callback by hand (tests, a custom training loop).
+  ///
+  ///     var state = TrainingState(model: model, optimizerState: OptimizerState(), optimizerName: "sgd",
+  ///                               learningRate: 0.1, history: History())
+  public init(
+    model: any Layer, optimizerState: OptimizerState, optimizerName: String, learningRate: Float, history: History,
+    inputSize: Int? = nil
+  ) {
+    self.inputSize = inputSize
+    self.model = model
+    self.optimizerState = optimizerState
+    self.optimizerName = optimizerName
+    self.learningRate = learningRate
+    self.history = history
+  }
 }
 
 /// Receives `fit`'s events; a class, so that it can keep state across them.

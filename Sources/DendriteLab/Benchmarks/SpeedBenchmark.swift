@@ -244,7 +244,7 @@ extension SpeedBenchmark {
   /// backward pass and the SGD update (folded into the weight-gradient GEMMs). Returns the
   /// loss computed before the update; NaN if the batch did not fit (the workload is checked
   /// when it is made, so it always does).
-  private static func trainingStep(_ trainer: Trainer<SGD>, inputs: Tensor, labels: Dataset.Labels) -> Float {
+  private static func trainingStep(_ trainer: Trainer<Sequential, SGD>, inputs: Tensor, labels: Dataset.Labels) -> Float {
     (try? trainer.step(inputs: inputs, labels: labels)) ?? .nan
   }
 

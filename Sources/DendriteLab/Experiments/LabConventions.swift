@@ -65,7 +65,7 @@ enum LabConventions {
   }
 
   /// Accuracy of `model` on `data` (argmax, or 0.5 threshold for one output).
-  static func accuracy(_ model: Sequential, on data: Dataset, loss: Loss) -> Float {
+  static func accuracy(_ model: any Layer, on data: Dataset, loss: Loss) -> Float {
     model.evaluate(data, loss: loss, metrics: [.accuracy])["accuracy"] ?? .nan
   }
 }

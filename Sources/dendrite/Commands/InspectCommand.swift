@@ -24,7 +24,7 @@ struct InspectCommand: ParsableCommand {
         }
       if json {
         try JSONOutput.print([
-          "architecture": .array(model.model.architecture),
+          "architecture": .array(model.architecture),
           "loss": .string(model.loss.name),
           "task": .string(model.task.rawValue),
           "classes": model.classCount.map { .number(Double($0)) } ?? .null,
@@ -40,7 +40,7 @@ struct InspectCommand: ParsableCommand {
       print("  loss: \(model.loss.name), output activation: \(model.outputActivation?.name ?? "none")")
       print("  preprocessing: \(preprocessing)")
       print("  layers:")
-      for entry in model.model.architecture {
+      for entry in model.architecture {
         if case .object(let fields) = entry {
           let text = fields.keys.sorted().filter { $0 != "type" }.map { key -> String in
             switch fields[key] {
