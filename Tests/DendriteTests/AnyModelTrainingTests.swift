@@ -440,3 +440,27 @@ struct CustomLayerModelFileTests {
     for (value, reference) in zip(probabilities.scalars, expected) { #expect(abs(value - reference) <= 1e-6) }
   }
 }
+
+@Suite("one description of a model")
+struct ModelDescriptionTests {
+  @Test("activations fold into the dense layer before them, nested models flatten, custom layers show")
+  func description() {
+    let model = Sequential(seed: 1) {
+      Dense(inputSize: 4, outputSize: 8)
+      Dropout(rate: 0.1)
+      ActivationLayer(.relu)
+      Sequential(layers: [Dense(inputSize: 8, outputSize: 8, activation: .tanh), ActivationLayer(.sigmoid)])
+      Scale(scale: Tensor(repeating: 1, shape: [8]))
+      Dense(inputSize: 8, outputSize: 3)
+    }
+    let description = ModelDescription(model)
+    #expect(description.denseLayers.map(\.activation) == [.relu, .sigmoid, .linear])
+    #expect(description.denseLayers.map(\.outputSize) == [8, 8, 3])
+    #expect(description.entries.map(\.path).contains("layer 3 (Sequential) › layer 0 (Dense 8 → 8, tanh)"))
+    #expect(description.entries.contains { $0.kind == .custom(typeName: "Scale") })
+    #expect(description.widths == nil)  // a custom layer: the widths are not known from the layers
+    #expect(description.outputActivation == .linear)
+    #expect(ModelDescription(SkipModel(seed: 1)).entries.map(\.kind) == [.custom(typeName: "SkipModel")])
+    #expect(Advisor.check(model: model, loss: .softmaxCrossEntropy).isEmpty)
+  }
+}

@@ -182,28 +182,13 @@ struct ModelShape {
   var outputActivation: Activation
   var hiddenActivations: [Activation]
 
-  /// Nil for a model without dense layers.
+  /// Nil for a model without dense layers. Read from the model's ``ModelDescription``.
   init?(_ model: any Layer) {
-    // One group per dense layer: its own activation, then those of the activation layers
-    // that follow it. The group's effective activation is the last non-linear one.
-    var groups: [(units: Int, activations: [Activation])] = []
-    func visit(_ layers: [any Layer]) {
-      for layer in layers {
-        if let dense = layer as? Dense {
-          groups.append((dense.outputSize, [dense.activation]))
-        } else if let activation = layer as? ActivationLayer, !groups.isEmpty {
-          groups[groups.count - 1].activations.append(activation.activation)
-        } else if let nested = layer as? Sequential {
-          visit(nested.layers)
-        }
-      }
-    }
-    visit([model])
-    guard let last = groups.last else { return nil }
-    func effective(_ activations: [Activation]) -> Activation { activations.last { $0 != .linear } ?? .linear }
-    outputUnits = last.units
-    outputActivation = effective(last.activations)
-    hiddenActivations = groups.dropLast().map { effective($0.activations) }
+    let dense = ModelDescription(model).denseLayers
+    guard let last = dense.last else { return nil }
+    outputUnits = last.outputSize
+    outputActivation = last.activation
+    hiddenActivations = dense.dropLast().map(\.activation)
   }
 }
 

@@ -17,8 +17,8 @@ import Foundation
 ///   (default 1e-3), or a layer's norm is below `vanishingFloor` (default 1e-7);
 /// - **exploding**: a non-finite figure, the first-to-last ratio above `explodingFactor`
 ///   (default 1e3), or a layer's norm above `explodingFactor` times its first epoch's
-///   while also the largest of all layers' (a gradient recovering from a vanished start
-///   is not exploding).
+///   while also large: 10× the median of the other layers' norms, or above 100 (a
+///   gradient recovering from a vanished start is not exploding).
 ///
 /// Each kind is reported once per layer, at the first epoch it shows, in ``warnings``.
 ///
@@ -98,6 +98,11 @@ public final class GradientFlowRecorder: TrainingCallback {
   /// Exploding when the first-to-last ratio, or a layer's growth since the first epoch,
   /// exceeds this.
   public let explodingFactor: Float
+
+  /// How far above the other layers' median a grown gradient must be to count as exploding.
+  static let explodingMedianMultiple: Float = 10
+  /// A weight-gradient norm that counts as large on its own, for a grown gradient.
+  static let explodingAbsoluteNorm: Float = 100
 
   private var sums: [Double] = []
   private var last: [Float] = []
@@ -190,15 +195,20 @@ public final class GradientFlowRecorder: TrainingCallback {
     for (layer, norm) in zip(layers, norms) where norm.isFinite && norm < vanishingFloor {
       flag("vanishing", layer, "‖∂J/∂W‖ is \(short(norm)) (below \(short(vanishingFloor)))")
     }
-    // Growth since the first epoch counts as exploding only for a layer whose gradient is
-    // now also the largest of all layers': a gradient recovering from a vanished start
-    // (1e-5 → 0.16 while the output layer's is 0.46) grows a lot without exploding.
+    // Growth since the first epoch counts as exploding only for a gradient that is now
+    // also large: 10× the median of the other layers', or above 100 outright. A gradient
+    // recovering from a vanished start (1e-5 → 0.16 while the output layer's is 0.46)
+    // grows a lot without exploding.
     if let reference = epochs.first?.meanWeightGradientNorms, reference.count == norms.count {
-      for (index, (start, now)) in zip(reference, norms).enumerated()
-      where start > 0 && now / start > explodingFactor && norms.allSatisfy({ !($0 > now) }) {
+      for (index, (start, now)) in zip(reference, norms).enumerated() where start > 0 && now / start > explodingFactor {
+        var others = norms
+        others.remove(at: index)
+        others.sort()
+        let median = others.isEmpty ? 0 : others[others.count / 2]
+        guard now > Self.explodingMedianMultiple * median || now > Self.explodingAbsoluteNorm else { continue }
         flag("exploding", layers[index],
              "‖∂J/∂W‖ grew \(short(now / start)) × since epoch \(epochs[0].epoch + 1) (above \(short(explodingFactor))) "
-               + "and is the largest of all layers")
+               + "to \(short(now)), \(short(now / Swift.max(median, .leastNormalMagnitude))) × the other layers' median")
       }
     }
     return flags

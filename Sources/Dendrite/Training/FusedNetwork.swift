@@ -1,7 +1,8 @@
 /// A ``Sequential`` stack of dense layers as the fused kernels run it: the forward pass,
 /// the loss with its output gradient, and the backward pass, on per-layer buffers that are
-/// allocated for the largest batch seen and then reused. ``Trainer`` and `fit` use it for
-/// models it can run; others go through the tape.
+/// allocated for the largest batch seen and then reused. ``TrainingStep`` (behind
+/// ``Trainer`` and `fit`) uses it for the models ``plan(for:)`` accepts; others go through
+/// the tape.
 final class FusedNetwork {
   let layers: [DenseStep]
 
@@ -87,17 +88,6 @@ final class FusedNetwork {
   func outputs(batch: Int) -> Tensor {
     let last = layers[layers.count - 1]
     return Tensor(shape: [batch, last.outputSize], scalars: Array(last.output[0..<(batch * last.outputSize)]))
-  }
-
-  /// One forward and backward pass on a batch: returns the mean loss, and leaves the
-  /// gradients in the gradient buffers or, with `foldedLearningRate`, applies the plain
-  /// SGD step to the parameters (see ``backward(inputs:batch:foldedLearningRate:)``).
-  func step(inputs: Tensor, labels: Dataset.Labels, loss: Loss, foldedLearningRate: Float?) -> Float {
-    let batch = inputs.shape[0]
-    forward(inputs.scalars, batch: batch)
-    let value = lossAndOutputGradient(loss, labels: labels, batch: batch)
-    backward(inputs: inputs.scalars, batch: batch, foldedLearningRate: foldedLearningRate)
-    return value
   }
 
   /// z_l = a_(l−1)·W_lᵀ + b_l, a_l = f(z_l) for every layer, from `inputs` `[batch, in]`.

@@ -116,8 +116,7 @@ struct TrainingPlan {
   var advice: [Diagnostic] { Advisor.check(model: model, loss: loss, labels: train.labels) }
 
   func describeModel() -> String {
-    let dense = model.layers.compactMap { $0 as? Dense }
-    let sizes = ([dense.first?.inputSize ?? 0] + dense.map(\.outputSize)).map(String.init).joined(separator: "-")
+    let sizes = (ModelDescription(model).widths ?? []).map(String.init).joined(separator: "-")
     return "\(sizes) MLP, \(loss.name), \(optimizerName) (learning rate \(learningRate)), \(model.parameterCount) parameters"
   }
 
