@@ -44,10 +44,29 @@ struct ReadmeQuickStartTests {
     model = trainer.model
     #expect((model.evaluate(train, loss: .softmaxCrossEntropy)["loss"] ?? 0) < before)
 
+    var custom = Sequential(seed: 1) {
+      ReadmeScale(scale: Tensor(repeating: 1, shape: [64]))
+      Dense(inputSize: 64, outputSize: 10)
+    }
+    let customHistory = try custom.fit(train, loss: .softmaxCrossEntropy, optimizer: &optimizer, epochs: 2)
+    #expect(customHistory.trainingPath?.description == "tape (layer 0 (ReadmeScale) is a custom layer)")
+    #expect((customHistory["accuracy"].last ?? 0) > 0.5)   // a linear model after 2 epochs with lr 1e-3
+
     let (_, gradients) = model.valueWithGradients { m in
       softmaxCrossEntropy(logits: m(test.features), classIndices: test.classIndices ?? [])
     }
     #expect(gradients["0.weight"]?.shape == [32, 64])
     #expect(checkGradient(at: logits) { softmaxCrossEntropy(logits: $0, classIndices: [1]) }.passed)
+  }
+}
+
+/// The README's custom layer (named apart from other test files' `Scale`).
+struct ReadmeScale: Layer {
+  var scale: Tensor
+  func forward(_ input: Tensor, context: inout ForwardContext) -> Tensor { input * scale }
+  var parameterNames: [String] { ["scale"] }
+  var parameterValues: [Tensor] {
+    get { [scale] }
+    set { scale = newValue[0] }
   }
 }
