@@ -269,11 +269,7 @@ struct FusedVersusTapeTests {
       let fused = try train(fused: true)
       let tape = try train(fused: false)
       #expect(tape.trainingPath == .tape(reason: "fused kernels turned off"))
-      if [.categoricalCrossEntropy, .negativeLogLikelihood].contains(loss) {
-        #expect(fused.trainingPath?.isFused == false)  // softmax and log-softmax layers run on the tape
-      } else {
-        #expect(fused.trainingPath == .fused)
-      }
+      #expect(fused.trainingPath == .fused)
       #expect(fused.count == 3 && tape.count == 3)
       for (a, b) in zip(fused.epochs, tape.epochs) {
         #expect(Set(a.keys) == Set(b.keys))
@@ -284,6 +280,29 @@ struct FusedVersusTapeTests {
         }
       }
     }
+  }
+}
+
+extension FusedVersusTapeTests {
+  @Test("the path and its reason are visible in Trainer and History")
+  func pathReasons() throws {
+    func path(_ layers: [any Layer]) -> TrainingPath {
+      Trainer(model: Sequential(layers: layers), loss: .categoricalCrossEntropy, optimizer: SGD(learningRate: 0.1)).path
+    }
+    let dense = Dense(inputSize: 4, outputSize: 3)
+    #expect(path([dense, ActivationLayer(.softmax)]) == .fused)
+    #expect(path([dense, Dropout(rate: 0), ActivationLayer(.tanh)]) == .fused)
+    #expect(path([Dense(inputSize: 4, outputSize: 3, activation: .softmax), Dense(inputSize: 3, outputSize: 3)])
+      == .tape(reason: "layer 1 (Dense 3 → 3) follows the softmax output"))
+    #expect(path([dense, Dropout(rate: 0.5)]) == .tape(reason: "layer 1 (Dropout 0.5) draws random masks"))
+    #expect(path([Dense(inputSize: 4, outputSize: 3, activation: .gelu)])
+      == .tape(reason: "layer 0 (Dense 4 → 3, gelu): gelu is not one of the fused activations"))
+    #expect(path([dense, ActivationLayer(.relu), ActivationLayer(.tanh)])
+      == .tape(reason: "layer 2 (ActivationLayer tanh) does not directly follow a linear Dense layer"))
+    #expect(path([Sequential(layers: [dense])]) == .tape(reason: "layer 0 (Sequential) is a nested Sequential"))
+    let tape = Trainer(model: SkipModel(seed: 1), loss: .softmaxCrossEntropy, optimizer: SGD(learningRate: 0.1))
+    #expect(tape.path == .tape(reason: "SkipModel is not a Sequential"))
+    #expect(tape.path.description == "tape (SkipModel is not a Sequential)")
   }
 }
 

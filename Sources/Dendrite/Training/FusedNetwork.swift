@@ -5,20 +5,36 @@
 /// the tape.
 final class FusedNetwork {
   let layers: [DenseStep]
+  /// A softmax or log-softmax the model applies after its last dense layer: the kernels
+  /// compute the logits, and the tape differentiates the head and the loss together.
+  let outputHead: Activation?
 
   /// The one place that decides how a model trains: the fused form of `model` and
   /// ``TrainingPath/fused``, or nil and ``TrainingPath/tape(reason:)`` saying which layer
   /// the fused kernels do not handle: a model that is not a ``Sequential``, dropout with a
-  /// positive rate, a softmax or other non-elementwise activation, an activation layer
-  /// that would follow another activation, or a custom layer.
+  /// positive rate, a non-elementwise activation (other than a softmax or log-softmax
+  /// output, which runs as a head on the tape), an activation layer that would follow
+  /// another activation, or a custom layer.
   static func plan(for model: any Layer) -> (network: FusedNetwork?, path: TrainingPath) {
     guard let sequential = model as? Sequential else {
       return (nil, .tape(reason: "\(type(of: model)) is not a Sequential"))
     }
     var steps: [DenseStep] = []
+    var head: Activation?
     for (index, layer) in sequential.layers.enumerated() {
       let name = "layer \(index) (\(layerSummary(layer)))"
+      if let head, !((layer as? Dropout)?.rate == 0) {
+        return (nil, .tape(reason: "\(name) follows the \(head.name) output"))
+      }
       switch layer {
+      case let dense as Dense where dense.activation.isOutputHead:
+        steps.append(DenseStep(dense, activation: .linear))
+        head = dense.activation
+      case let activationLayer as ActivationLayer where activationLayer.activation.isOutputHead:
+        guard let previous = steps.last, previous.activation == .linear else {
+          return (nil, .tape(reason: "\(name) does not directly follow a linear Dense layer"))
+        }
+        head = activationLayer.activation
       case let dense as Dense:
         guard let activation = dense.activation.pointwise else {
           return (nil, .tape(reason: "\(name): \(dense.activation.name) is not one of the fused activations"))
@@ -45,10 +61,13 @@ final class FusedNetwork {
       }
     }
     if steps.isEmpty { return (nil, .tape(reason: "the model has no Dense layer")) }
-    return (FusedNetwork(steps), .fused)
+    return (FusedNetwork(steps, outputHead: head), .fused)
   }
 
-  private init(_ layers: [DenseStep]) { self.layers = layers }
+  private init(_ layers: [DenseStep], outputHead: Activation?) {
+    self.layers = layers
+    self.outputHead = outputHead
+  }
 
   var inputSize: Int { layers[0].inputSize }
   var outputSize: Int { layers[layers.count - 1].outputSize }
@@ -86,6 +105,12 @@ final class FusedNetwork {
 
   /// The last forward pass's outputs, `[batch, outputs]` (a copy).
   func outputs(batch: Int) -> Tensor {
+    let logits = logits(batch: batch)
+    return outputHead?.apply(logits) ?? logits
+  }
+
+  /// The last dense layer's output, before any ``outputHead`` (a copy).
+  private func logits(batch: Int) -> Tensor {
     let last = layers[layers.count - 1]
     return Tensor(shape: [batch, last.outputSize], scalars: Array(last.output[0..<(batch * last.outputSize)]))
   }
@@ -112,6 +137,13 @@ final class FusedNetwork {
   func lossAndOutputGradient(_ loss: Loss, labels: Dataset.Labels, batch: Int) -> Float {
     let last = layers[layers.count - 1]
     let count = batch * last.outputSize
+    if let outputHead {
+      let (value, gradient) = valueWithGradient(at: logits(batch: batch)) {
+        loss.compute(outputs: outputHead.apply($0), labels: labels)
+      }
+      last.delta.replaceSubrange(0..<count, with: gradient.scalars)
+      return value.scalar
+    }
     switch (loss, labels) {
     case (.softmaxCrossEntropy, .classes(let classes, _)):
       return Kernels.softmaxCrossEntropyWithGradient(
@@ -160,6 +192,10 @@ final class FusedNetwork {
 }
 
 extension Activation {
+  /// Whether the fused path runs this activation as an output head on the tape (softmax,
+  /// log-softmax: each output depends on the whole row).
+  var isOutputHead: Bool { self == .softmax || self == .logSoftmax }
+
   /// The kernel form of an activation the fused step computes inline, or nil.
   var pointwise: Kernels.PointwiseActivation? {
     switch self {
