@@ -191,6 +191,12 @@ struct AnyModelTrainingTests {
       Dense(inputSize: 8, outputSize: 3)
     })
     #expect(insideCustom?.contains("layer 0 (Projection) multiplies [1, 4] by [6, 8]") == true)
+    var skip = SkipModel(seed: 1)
+    skip.body = Dense(inputSize: 4, outputSize: 5, seed: 1)
+    var skipOptimizer = SGD(learningRate: 0.1)
+    #expect(throws: TrainingError.dataMismatch(
+      "toy has 4 features, but the model combines shapes [1, 4] and [1, 5], which do not broadcast")
+    ) { try skip.fit(data, loss: .softmaxCrossEntropy, optimizer: &skipOptimizer, epochs: 1) }
     let outputs = message(Sequential { Dense(inputSize: 4, outputSize: 2) })
     #expect(outputs == "toy has 3 classes but the model has 2 outputs (expected 3)")
 

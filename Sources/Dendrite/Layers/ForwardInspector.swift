@@ -116,8 +116,9 @@ final class ForwardInspector: @unchecked Sendable {
 /// trapping, and returns the output shape, or the first mismatch (naming the layer and both
 /// widths).
 ///
-/// Dense layers and the `linear` and `matmul` ops check their widths this way; a custom
-/// layer's own op that cannot take its input still traps with a message naming both
+/// Dense layers, the `linear` and `matmul` ops and broadcasting arithmetic (a skip
+/// connection adding tensors of different widths) check their shapes this way; another op
+/// of a custom layer that cannot take its input still traps with a message naming both
 /// shapes.
 func trialForward(_ model: any Layer, input: Tensor) -> Result<[Int], TrainingError> {
   let inspector = ForwardInspector(.trial)

@@ -21,6 +21,11 @@ extension Tensor {
     }
   }
 
+  /// Whether two shapes broadcast together (each aligned pair equal or one of them 1).
+  static func canBroadcast(_ a: [Int], _ b: [Int]) -> Bool {
+    zip(a.reversed(), b.reversed()).allSatisfy { x, y in x == y || x == 1 || y == 1 }
+  }
+
   /// Row-major strides of `shape` as seen from `target` (rank-aligned at the right), with 0
   /// along every axis where `shape` is stretched.
   static func broadcastStrides(_ shape: [Int], to target: [Int]) -> [Int] {
@@ -46,6 +51,11 @@ extension Tensor {
     if a.scalarCount == 1 && a.rank <= b.rank {
       let s = a.scalars[0]
       return Tensor(shape: b.shape, scalars: Kernels.map(b.scalars) { f(s, $0) })
+    }
+    if !canBroadcast(a.shape, b.shape),
+      ForwardInspector.reportMismatch("combines shapes \(a.shape) and \(b.shape), which do not broadcast")
+    {
+      return Tensor.zeros(shape: a.shape)  // a trial pass goes on to report it
     }
     let shape = broadcastShape(a.shape, b.shape)
     let scalars = Kernels.broadcastMap(
