@@ -136,6 +136,7 @@ struct TrainCommand: ParsableCommand {
         "dataset": .string(plan.train.name),
         "loss": .string(plan.loss.name),
         "epochs_run": .number(Double(outcome.history.count)),
+        "training_path": .string(outcome.history.trainingPath?.description ?? "none"),
         "test_loss": .float(test["loss"] ?? .nan),
         "train_samples": .number(Double(plan.train.count)),
         "test_samples": .number(Double(plan.test.count)),
@@ -163,7 +164,7 @@ struct TrainCommand: ParsableCommand {
     let summary = regression
       ? String(format: "test mae %.4f  test loss %.4f", test["mae"] ?? .nan, test["loss"] ?? .nan)
       : String(format: "test accuracy %.4f  test loss %.4f", test["accuracy"] ?? .nan, test["loss"] ?? .nan)
-    print("\(plan.train.name): \(plan.describeModel())")
+    print("\(plan.train.name): \(plan.describeModel()); trained on \(outcome.history.trainingPath?.description ?? "nothing")")
     print("\(summary)  (\(plan.test.count) held-out rows, \(outcome.history.count) epochs)")
     if let save { print("saved \(save)") }
   }
