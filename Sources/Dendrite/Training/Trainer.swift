@@ -80,7 +80,7 @@ public final class Trainer<Opt: Optimizer> {
     // Plain SGD folds into the gradient GEMMs; other optimizers get the gradients.
     let foldedRate = (optimizer as? SGD).flatMap { $0.momentum == 0 && $0.weightDecay == 0 ? $0.learningRate : nil }
     let lossValue = network.step(inputs: inputs, labels: labels, loss: loss, foldedLearningRate: foldedRate)
-    optimizer.beginStep()
+    optimizer.state.startStep()
     if foldedRate == nil {
       // The optimizer's own update of each parameter, as `update(_:along:)` does, on
       // tensors that take the network's buffers and give them back: the built-in
