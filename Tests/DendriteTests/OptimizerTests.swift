@@ -14,11 +14,11 @@ struct OptimizerTests {
   static let initial = Tensor([1, -2, 0.5])
   static let gradients = [Tensor([0.5, -1, 2]), Tensor([0.25, 0.5, -1]), Tensor([-0.5, 1, 0.125])]
 
-  /// Runs `optimizer` over `gradients` on parameter "w" and returns the weights after each step.
+  /// Runs `optimizer` over `gradients` on parameter "w" and returns the weights after each
+  /// step: one per-parameter update per step, which the state counts as a step each.
   static func trajectory(_ optimizer: inout some Optimizer, from start: Tensor = initial, gradients: [Tensor] = gradients) -> [Tensor] {
     var w = start
     return gradients.map { g in
-      optimizer.beginStep()
       optimizer.update(&w, named: "w", gradient: g)
       return w
     }
@@ -198,19 +198,151 @@ struct OptimizerTests {
     #expect(resumed.state.step == 3)
   }
 
-  @Test("misuse stops with a precondition: a gradient of another shape, Adam before beginStep()")
+  @Test("a gradient of another shape stops with a precondition")
   func misuseStops() async {
     await #expect(processExitsWith: .failure) {
       var w = Tensor([1, 2])
       var optimizer = SGD(learningRate: 0.1)
-      optimizer.beginStep()
       optimizer.update(&w, named: "w", gradient: Tensor([1, 2, 3]))
     }
-    await #expect(processExitsWith: .failure) {
-      var w = Tensor([1, 2])
-      var optimizer = Adam()
-      optimizer.update(&w, named: "w", gradient: Tensor([1, 2]))
+  }
+
+  /// Two parameters, three steps of gradients, for the per-parameter tests.
+  static let twoParameters = ["weight": Tensor([[1, -2, 0.5]]), "bias": Tensor([0.25])]
+  static let twoParameterGradients: [[String: Tensor]] = [
+    ["weight": Tensor([[0.5, -1, 2]]), "bias": Tensor([-0.75])],
+    ["weight": Tensor([[0.25, 0.5, -1]]), "bias": Tensor([0.5])],
+    ["weight": Tensor([[-0.5, 1, 0.125]]), "bias": Tensor([2])],
+  ]
+
+  /// Updates `parameters` one at a time, in `order(step)`, with no other optimizer call.
+  static func perParameterSteps(
+    _ optimizer: inout some Optimizer, _ parameters: inout [String: Tensor], gradients: [[String: Tensor]],
+    order: (Int) -> [String]
+  ) {
+    for (step, stepGradients) in gradients.enumerated() {
+      for name in order(step) {
+        var parameter = parameters[name]!
+        optimizer.update(&parameter, named: name, gradient: stepGradients[name]!)
+        parameters[name] = parameter
+      }
     }
+  }
+
+  @Test(
+    "Adam's per-parameter updates alone take the steps update(_:along:) takes, in any parameter order",
+    arguments: ["weight first", "bias first", "alternating"])
+  func perParameterUpdatesMatchModelSteps(order: String) {
+    var model = Dense(weight: Self.twoParameters["weight"]!, bias: Self.twoParameters["bias"]!)
+    var whole = Adam(learningRate: 0.1)
+    for gradients in Self.twoParameterGradients { whole.update(&model, along: gradients) }
+
+    var parameters = Self.twoParameters
+    var alone = Adam(learningRate: 0.1)
+    Self.perParameterSteps(&alone, &parameters, gradients: Self.twoParameterGradients) { step in
+      switch order {
+      case "weight first": ["weight", "bias"]
+      case "bias first": ["bias", "weight"]
+      default: step.isMultiple(of: 2) ? ["weight", "bias"] : ["bias", "weight"]
+      }
+    }
+    #expect(parameters["weight"] == model.weight)
+    #expect(parameters["bias"] == model.bias)
+    #expect(alone.state == whole.state)
+    #expect(alone.state.step == 3)
+    // The bias correction used t = 1, 2, 3: the first step moved every weight by η·sign(g).
+    var once = Self.twoParameters
+    var first = Adam(learningRate: 0.1)
+    Self.perParameterSteps(&first, &once, gradients: [Self.twoParameterGradients[0]]) { _ in ["bias", "weight"] }
+    #expect(once["weight"]!.isApproximatelyEqual(to: Tensor([[0.9, -1.9, 0.4]]), tolerance: 1e-6))
+    #expect(once["bias"]!.isApproximatelyEqual(to: Tensor([0.35]), tolerance: 1e-6))
+  }
+
+  @Test("the state counts a step when a parameter is updated again, or when update(_:along:) begins one")
+  func stepNumbers() {
+    var state = OptimizerState()
+    #expect(state.stepNumber(updating: "w") == 1)
+    #expect(state.stepNumber(updating: "b") == 1)
+    #expect(state.stepNumber(updating: "b") == 2)
+    #expect(state.stepNumber(updating: "w") == 2)
+    #expect(state.stepNumber(updating: "w") == 3)
+    // The names updated in a step are not part of the state's value, nor saved.
+    var fresh = OptimizerState(step: 3)
+    #expect(fresh == state)
+    #expect(fresh.stepNumber(updating: "b") == 4)  // no step in progress: a new one
+    #expect(state.stepNumber(updating: "b") == 3)  // joins step 3, which updated only w
+
+    // update(_:along:) is one step whatever per-parameter updates came before or after.
+    var model = Dense(weight: Self.twoParameters["weight"]!, bias: Self.twoParameters["bias"]!)
+    var optimizer = Adam(learningRate: 0.1)
+    optimizer.update(&model.weight, named: "weight", gradient: Self.twoParameterGradients[0]["weight"]!)
+    optimizer.update(&model, along: Self.twoParameterGradients[1])
+    #expect(optimizer.state.step == 2)
+    optimizer.update(&model.bias, named: "bias", gradient: Self.twoParameterGradients[2]["bias"]!)
+    #expect(optimizer.state.step == 3)
+    optimizer.update(&model, along: [:])
+    #expect(optimizer.state.step == 4)
+  }
+
+  @Test(
+    "no order of public calls traps: per-parameter updates first, repeated, mixed with whole-model steps",
+    arguments: ["sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad"])
+  func anyCallOrderWorks(name: String) {
+    var optimizer = makeOptimizer(name: name, learningRate: 0.05)!
+    var model = Dense(weight: Self.twoParameters["weight"]!, bias: Self.twoParameters["bias"]!)
+    let gradients = Self.twoParameterGradients
+    optimizer.update(&model.bias, named: "bias", gradient: gradients[0]["bias"]!)  // before anything else
+    optimizer.update(&model.bias, named: "bias", gradient: gradients[1]["bias"]!)  // the same parameter again
+    optimizer.update(&model, along: gradients[2])
+    optimizer.update(&model.weight, named: "weight", gradient: gradients[0]["weight"]!)
+    optimizer.state = OptimizerState(step: optimizer.state.step, slots: optimizer.state.slots)  // a restored state
+    optimizer.update(&model.weight, named: "weight", gradient: gradients[1]["weight"]!)
+    optimizer.update(&model, along: gradients[0])
+    #expect(optimizer.state.step == 6)
+    #expect(model.weight.isFinite && model.bias.isFinite)
+  }
+
+  @Test(
+    "a checkpoint saved mid-training and restored continues identically",
+    arguments: ["sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad"])
+  func checkpointResumesTraining(name: String) throws {
+    let x = Tensor([[1, 0], [0, 1], [1, 1], [2, -1]])
+    let y = Tensor([[2.5], [-0.5], [1.5], [5.5]])
+    // Steps of MSE on (x, y): even steps through update(_:along:), odd ones per parameter.
+    func train(_ model: inout Sequential, _ optimizer: inout any Optimizer, steps: Range<Int>) {
+      for step in steps {
+        let (_, gradients) = model.valueWithGradients { meanSquaredError(predicted: $0(x), expected: y) }
+        if step.isMultiple(of: 2) {
+          optimizer.update(&model, along: gradients)
+        } else {
+          // One parameter at a time, in reverse order.
+          var values = model.parameterValues
+          for (index, parameter) in model.parameterNames.enumerated().reversed() {
+            optimizer.update(&values[index], named: parameter, gradient: gradients[parameter]!)
+          }
+          model.parameterValues = values
+        }
+      }
+    }
+    let start = Sequential(seed: 3) { Dense(inputSize: 2, outputSize: 1) }
+    var straightModel = start
+    var straight = makeOptimizer(name: name, learningRate: 0.05)!
+    train(&straightModel, &straight, steps: 0..<4)
+
+    var model = start
+    var optimizer = makeOptimizer(name: name, learningRate: 0.05)!
+    train(&model, &optimizer, steps: 0..<2)
+    let file = try ModelFile(
+      model: model, loss: .meanSquaredError, classCount: nil, optimizer: ModelFile.OptimizerCheckpoint(optimizer))
+    let loaded = try ModelFile(safetensors: SafetensorsFile(bytes: file.safetensors().encoded()))
+    var resumedModel = loaded.model
+    var resumed = try #require(loaded.optimizer?.makeOptimizer())
+    #expect(resumed.state == optimizer.state)
+    train(&resumedModel, &resumed, steps: 2..<4)
+
+    #expect(resumedModel.parameterValues == straightModel.parameterValues)
+    #expect(resumed.state == straight.state)
+    #expect(resumed.state.step == 4)
   }
 
   @Test("slots are keyed by the model's parameter names")

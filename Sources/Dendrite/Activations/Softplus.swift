@@ -7,5 +7,5 @@
 public func softplus(_ x: Tensor) -> Tensor {
   x.elementwise(
     { Swift.max($0, 0) + ScalarMath.log1p(ScalarMath.exp(-Swift.abs($0))) },
-    derivative: { x, _ in ScalarMath.sigmoid(x) })
+    derivative: { x, _ in SigmoidFormula().value(x) })
 }

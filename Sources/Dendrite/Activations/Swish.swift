@@ -6,9 +6,9 @@
 ///     swish(Tensor([-1, 1]))   // [-0.26894143, 0.7310586]
 public func swish(_ x: Tensor) -> Tensor {
   x.elementwise(
-    { $0 * ScalarMath.sigmoid($0) },
+    { $0 * SigmoidFormula().value($0) },
     derivative: { x, _ in
-      let s = ScalarMath.sigmoid(x)
+      let s = SigmoidFormula().value(x)
       return s * (1 + x * (1 - s))
     })
 }

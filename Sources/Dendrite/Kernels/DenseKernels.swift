@@ -6,17 +6,18 @@
 
 extension Kernels {
   /// The elementwise activations whose value and derivative these kernels compute
-  /// inline (the others go through the tensor ops and the tape).
+  /// inline (the others go through the tensor ops and the tape), each with the formulas of
+  /// its tape op.
   enum PointwiseActivation: Equatable, Sendable {
-    /// f(z) = z.
+    /// The identity, f(z) = z.
     case linear
-    /// f(z) = max(0, z), f′(z) = 1 for z > 0 else 0.
+    /// ``relu(_:)``: ``ReLUFormula``.
     case relu
-    /// f(z) = z for z > 0 else α·z, f′(z) = 1 for z > 0 else α.
+    /// ``leakyRelu(_:alpha:)`` with slope α: ``LeakyReLUFormula``.
     case leakyRelu(Float)
-    /// f(z) = σ(z), f′ = σ(z)(1 − σ(z)) = a(1 − a).
+    /// ``sigmoid(_:)``: ``SigmoidFormula``.
     case sigmoid
-    /// f(z) = tanh z, f′ = 1 − a².
+    /// ``tanh(_:)``: ``TanhFormula``.
     case tanh
   }
 
@@ -49,51 +50,13 @@ extension Kernels {
         }
         a.withUnsafeMutableBufferPointer { ab in
           let ap = ab.baseAddress!
-          for r in 0..<rows {
-            let zr = zp + r * cols, ar = ap + r * cols
-            switch activation {
-            case .linear: break
-            case .relu:
-              var j = 0
-              while j + 8 <= cols {
-                let v = load8(zr + j) + load8(bp + j)
-                store8(v, zr + j)
-                store8(v.replacing(with: 0, where: v .<= 0), ar + j)
-                j += 8
-              }
-              while j < cols {
-                let v = zr[j] + bp[j]
-                zr[j] = v
-                ar[j] = v > 0 ? v : 0
-                j += 1
-              }
-            case .leakyRelu(let alpha):
-              for j in 0..<cols {
-                let v = zr[j] + bp[j]
-                zr[j] = v
-                ar[j] = v > 0 ? v : alpha * v
-              }
-            case .sigmoid:
-              var j = 0
-              while j + 8 <= cols {
-                let v = load8(zr + j) + load8(bp + j)
-                store8(v, zr + j)
-                store8(sigmoid8(v), ar + j)
-                j += 8
-              }
-              while j < cols {
-                let v = zr[j] + bp[j]
-                zr[j] = v
-                ar[j] = ScalarMath.sigmoid(v)
-                j += 1
-              }
-            case .tanh:
-              for j in 0..<cols {
-                let v = zr[j] + bp[j]
-                zr[j] = v
-                ar[j] = ScalarMath.tanh(v)
-              }
-            }
+          switch activation {
+          case .linear: break
+          case .relu: addBiasAndApply(ReLUFormula(), z: zp, bias: bp, into: ap, rows: rows, cols: cols)
+          case .leakyRelu(let alpha):
+            addBiasAndApply(LeakyReLUFormula(alpha: alpha), z: zp, bias: bp, into: ap, rows: rows, cols: cols)
+          case .sigmoid: addBiasAndApply(SigmoidFormula(), z: zp, bias: bp, into: ap, rows: rows, cols: cols)
+          case .tanh: addBiasAndApply(TanhFormula(), z: zp, bias: bp, into: ap, rows: rows, cols: cols)
           }
         }
       }
@@ -101,8 +64,9 @@ extension Kernels {
   }
 
   /// delta ⊙= f′(z), the chain rule through the activation: the gradient with respect to
-  /// the activation's output becomes the gradient with respect to its input. f′ is read
-  /// from z (ReLU-like) or from a = f(z) (sigmoid, tanh). `.linear` leaves delta alone.
+  /// the activation's output becomes the gradient with respect to its input, by the
+  /// formula's ``PointwiseFormula/inputGradient(_:input:output:)``, which gets both z and
+  /// a = f(z) and reads the one it needs. `.linear` leaves delta alone.
   static func multiplyByActivationDerivative(
     _ delta: inout [Float], z: [Float], a: [Float], count: Int, activation: PointwiseActivation
   ) {
@@ -112,33 +76,13 @@ extension Kernels {
       z.withUnsafeBufferPointer { zb in
         a.withUnsafeBufferPointer { ab in
           let d = db.baseAddress!, zp = zb.baseAddress!, ap = ab.baseAddress!
-          // Eight lanes at a time, then the tail; the selects compile to branch-free masks.
-          let vectorEnd = count / 8 * 8
           switch activation {
           case .linear: break
-          case .relu:
-            for i in stride(from: 0, to: vectorEnd, by: 8) {
-              store8(load8(d + i).replacing(with: 0, where: load8(zp + i) .<= 0), d + i)
-            }
-            for i in vectorEnd..<count { d[i] = zp[i] > 0 ? d[i] : 0 }
+          case .relu: multiplyByDerivative(ReLUFormula(), delta: d, z: zp, a: ap, count: count)
           case .leakyRelu(let alpha):
-            for i in stride(from: 0, to: vectorEnd, by: 8) {
-              let v = load8(d + i)
-              store8(v.replacing(with: alpha * v, where: load8(zp + i) .<= 0), d + i)
-            }
-            for i in vectorEnd..<count { d[i] = zp[i] > 0 ? d[i] : alpha * d[i] }
-          case .sigmoid:
-            for i in stride(from: 0, to: vectorEnd, by: 8) {
-              let y = load8(ap + i)
-              store8(load8(d + i) * (y * (1 - y)), d + i)
-            }
-            for i in vectorEnd..<count { d[i] *= ap[i] * (1 - ap[i]) }
-          case .tanh:
-            for i in stride(from: 0, to: vectorEnd, by: 8) {
-              let y = load8(ap + i)
-              store8(load8(d + i) * (1 - y * y), d + i)
-            }
-            for i in vectorEnd..<count { d[i] *= 1 - ap[i] * ap[i] }
+            multiplyByDerivative(LeakyReLUFormula(alpha: alpha), delta: d, z: zp, a: ap, count: count)
+          case .sigmoid: multiplyByDerivative(SigmoidFormula(), delta: d, z: zp, a: ap, count: count)
+          case .tanh: multiplyByDerivative(TanhFormula(), delta: d, z: zp, a: ap, count: count)
           }
         }
       }
@@ -198,34 +142,58 @@ extension Kernels {
   UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
 }
 
-/// σ(z) = 1/(1 + e⁻ᶻ) in eight lanes: 0 below z = −88.3 (where e⁻ᶻ is +∞; the exact
-/// value is under 5·10⁻³⁹), 1 for large z.
-@inline(__always) private func sigmoid8(_ z: SIMD8<Float>) -> SIMD8<Float> {
-  1 / (1 + exp8(-z))
+/// z[r, j] += bias[j], then a[r, j] = f(z[r, j]), over `rows × cols`: the eight-lane
+/// formula over each row's blocks of eight, the scalar one over its tail. Inlined into
+/// each case of `addBiasAndActivate`, so every formula gets its own specialised loop.
+@inline(__always) private func addBiasAndApply(
+  _ formula: some VectorisedPointwiseFormula, z: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>,
+  into a: UnsafeMutablePointer<Float>, rows: Int, cols: Int
+) {
+  for r in 0..<rows {
+    let zr = z + r * cols, ar = a + r * cols
+    var j = 0
+    while j + 8 <= cols {
+      let v = load8(zr + j) + load8(bias + j)
+      store8(v, zr + j)
+      store8(formula.value(v), ar + j)
+      j += 8
+    }
+    addBiasAndApply(formula, z: zr, bias: bias, into: ar, columns: j..<cols)
+  }
 }
 
-/// eˣ in eight lanes, to about 1 ulp (Cephes's expf): x = n·ln 2 + r with |r| ≤ ln 2 / 2
-/// (ln 2 split in two parts so n·ln 2 is exact), eʳ by a degree-7 polynomial, and 2ⁿ built
-/// in the exponent bits. Above 88.3 the result is +∞ (eˣ is within 30% of overflowing);
-/// below −87.3 it is e^−87.3 ≈ 1.2·10⁻³⁸ rather than a subnormal.
-/// The libm call per element it replaces kept a sigmoid layer from vectorising (a
-/// 784-256-128-10 sigmoid MLP step spent a third of its time in expf).
-@inline(__always) private func exp8(_ input: SIMD8<Float>) -> SIMD8<Float> {
-  var x = input.replacing(with: -87.3, where: input .< -87.3)
-  x.replace(with: 88.3, where: x .> 88.3)
-  // n = round(x·log₂e) by adding 1.5·2²³: the sum's low mantissa bits are n itself,
-  // which also gives 2ⁿ's exponent bits without a float-to-int conversion.
-  let magic: Float = 12_582_912
-  let shifted = x * 1.442_695_040_888_963_4 + magic
-  let n = shifted - magic
-  let r = x - n * 0.693_359_375 + n * 2.121_944_40e-4
-  var p = SIMD8<Float>(repeating: 1.987_569_150_0e-4)
-  p = p * r + 1.398_199_950_7e-3
-  p = p * r + 8.333_451_907_3e-3
-  p = p * r + 4.166_579_589_4e-2
-  p = p * r + 1.666_666_545_9e-1
-  p = p * r + 5.000_000_120_1e-1
-  p = p * r * r + r + 1
-  let exponent = (unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000 &+ 127) &<< 23
-  return (p * unsafeBitCast(exponent, to: SIMD8<Float>.self)).replacing(with: .infinity, where: input .> 88.3)
+/// The same with the scalar formula over whole rows, for a formula without an eight-lane
+/// value (the compiler vectorises what it can).
+@inline(__always) private func addBiasAndApply(
+  _ formula: some PointwiseFormula, z: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>,
+  into a: UnsafeMutablePointer<Float>, rows: Int, cols: Int
+) {
+  for r in 0..<rows {
+    addBiasAndApply(formula, z: z + r * cols, bias: bias, into: a + r * cols, columns: 0..<cols)
+  }
+}
+
+/// z[j] += bias[j], a[j] = f(z[j]) for the columns `columns` of one row.
+@inline(__always) private func addBiasAndApply(
+  _ formula: some PointwiseFormula, z: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>,
+  into a: UnsafeMutablePointer<Float>, columns: Range<Int>
+) {
+  for j in columns {
+    let v = z[j] + bias[j]
+    z[j] = v
+    a[j] = formula.value(v)
+  }
+}
+
+/// delta[i] ← delta[i]·f′(z[i]) (given z[i] and a[i] = f(z[i])) for i < count: eight lanes
+/// at a time, then the tail. Inlined into each case of `multiplyByActivationDerivative`.
+@inline(__always) private func multiplyByDerivative(
+  _ formula: some PointwiseFormula, delta d: UnsafeMutablePointer<Float>, z: UnsafePointer<Float>,
+  a: UnsafePointer<Float>, count: Int
+) {
+  let vectorEnd = count / 8 * 8
+  for i in stride(from: 0, to: vectorEnd, by: 8) {
+    store8(formula.inputGradient(load8(d + i), input: load8(z + i), output: load8(a + i)), d + i)
+  }
+  for i in vectorEnd..<count { d[i] = formula.inputGradient(d[i], input: z[i], output: a[i]) }
 }

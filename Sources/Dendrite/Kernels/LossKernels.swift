@@ -9,7 +9,9 @@ extension Kernels {
   ///     J = (1/B)·Σ_b (m_b + ln Σ_c e^(z_bc − m_b) − z_b,y_b)      m_b = max_c z_bc (log-sum-exp)
   ///     δ = ∂J/∂z = (softmax(z) − onehot(y)) / B
   ///
-  /// Returns J; writes δ into `delta` (at least rows·columns elements).
+  /// Returns J; writes δ into `delta` (at least rows·columns elements). The loss of
+  /// ``softmaxCrossEntropy(logits:classIndices:reduction:)`` in an arithmetic of its own;
+  /// FusedFormulaTests ties the two, as the note above that function details.
   ///
   /// - Precondition: every class index is in `0..<columns` (checked by the caller).
   static func softmaxCrossEntropyWithGradient(
@@ -44,11 +46,11 @@ extension Kernels {
   }
 
   /// Mean squared error of `outputs` against `targets` (same count) over all elements,
-  /// and its gradient:
+  /// and its gradient, with the elementwise formulas of ``MeanSquaredErrorFormula``:
   ///
   ///     J = (1/N)·Σ (o − t)²        δ = ∂J/∂o = 2(o − t)/N,        N = rows·columns
   ///
-  /// Returns J; writes δ into `delta`.
+  /// Returns J (summed in Double); writes δ into `delta`.
   static func meanSquaredErrorWithGradient(
     outputs: [Float], targets: [Float], count: Int, delta: inout [Float]
   ) -> Float {
@@ -62,8 +64,8 @@ extension Kernels {
           let o = ob.baseAddress!, t = tb.baseAddress!, d = db.baseAddress!
           for i in 0..<count {
             let difference = o[i] - t[i]
-            total += Double(difference * difference)
-            d[i] = 2 * scale * difference
+            total += Double(MeanSquaredErrorFormula.squaredError(difference))
+            d[i] = MeanSquaredErrorFormula.gradient(difference: difference, weight: scale)
           }
         }
       }

@@ -14,12 +14,4 @@ enum ScalarMath {
   @inline(__always) static func log1p(_ x: Float) -> Float { log1pf(x) }
   @inline(__always) static func tanh(_ x: Float) -> Float { tanhf(x) }
   @inline(__always) static func erfc(_ x: Float) -> Float { erfcf(x) }
-
-  /// σ(x) = 1/(1 + e⁻ˣ), evaluated so that neither branch overflows: for x < 0 it uses
-  /// eˣ/(1 + eˣ).
-  @inline(__always) static func sigmoid(_ x: Float) -> Float {
-    if x >= 0 { return 1 / (1 + expf(-x)) }
-    let e = expf(x)
-    return e / (1 + e)
-  }
 }

@@ -6,15 +6,13 @@ import CDendriteKernels
 // AVX-512 kernel in the C target (chosen at run time, like the GEMM kernels) and splits
 // large parameters across the threads.
 //
-// Written with array subscripts, each of these loops paid a bounds check and a
-// copy-on-write uniqueness check per element and per array, and computed one square root
-// and one division at a time; for `dendrite train --dataset digits` (Adam, 200 epochs)
-// Adam's update was half of the training time. The kernels with a square root run eight
-// lanes at a time (`SIMD8<Float>`: vector sqrtps/divps, two SSE registers on the default
-// x86-64 target, one AVX register where the compiler may use it). Every kernel keeps its
-// optimizer's arithmetic exactly — the same IEEE operations in the same order, which
-// are correctly rounded lane by lane — so results are bit-identical to the scalar loops
-// they replace.
+// They run over pointers because array subscripts would pay a bounds check and a
+// copy-on-write uniqueness check per element and per array, and the kernels with a square
+// root run eight lanes at a time (`SIMD8<Float>`: vector sqrtps/divps, two SSE registers
+// on the default x86-64 target, one AVX register where the compiler may use it) rather
+// than one square root and one division at a time. Every kernel keeps its optimizer's
+// arithmetic exactly — the same IEEE operations in the same order, which are correctly
+// rounded lane by lane — so results are bit-identical to the scalar formula.
 
 /// Eight lanes loaded from / stored to `pointer` (no alignment needed).
 private typealias Lanes = SIMD8<Float>

@@ -52,7 +52,7 @@ public func sigmoidCrossEntropy(logits: Tensor, labels: Tensor, reduction: Reduc
     // g is ∂L/∂J_b, shape [B]; spread it over each sample's D outputs.
     let perRow = g.reshaped(to: g.shape + [1]) / columns
     let dLogits = Tensor(shape: x.shape, scalars: Kernels.map(x.scalars, t.scalars) { x, t in
-      ScalarMath.sigmoid(x) - t
+      SigmoidFormula().value(x) - t
     })
     return (needed[0] ? dLogits * perRow : nil, needed[1] ? -x * perRow : nil)
   }

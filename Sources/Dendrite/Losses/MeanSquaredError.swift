@@ -23,7 +23,8 @@ public func meanSquaredError(predicted: Tensor, expected: Tensor, reduction: Red
   let width = predicted.shape[predicted.rank - 1]
   let samples = predicted.shape.dropLast().reduce(1, *)
   let difference = Kernels.map(predicted.scalars, expected.scalars, -)
-  let sums = Kernels.reduce(Kernels.map(difference) { $0 * $0 }, outer: samples, length: width, inner: 1, kind: .sum)
+  let squares = Kernels.map(difference, MeanSquaredErrorFormula.squaredError)
+  let sums = Kernels.reduce(squares, outer: samples, length: width, inner: 1, kind: .sum)
   let divisor = Float(width)
   let perSample = Tensor(shape: Array(predicted.shape.dropLast()), scalars: Kernels.map(sums) { $0 / divisor })
   let shape = predicted.shape
@@ -33,11 +34,25 @@ public func meanSquaredError(predicted: Tensor, expected: Tensor, reduction: Red
     for sample in 0..<samples {
       let scale = g.scalars[sample] / divisor
       for index in (sample * width)..<((sample + 1) * width) {
-        dPredicted[index] = scale * (2 * difference[index])
+        dPredicted[index] = MeanSquaredErrorFormula.gradient(difference: difference[index], weight: scale)
       }
     }
     return (needed[0] ? Tensor(shape: shape, scalars: dPredicted) : nil,
             needed[1] ? Tensor(shape: shape, scalars: Kernels.map(dPredicted) { -$0 }) : nil)
   }
   return fused.reduced(reduction)
+}
+
+/// The elementwise pieces of ``meanSquaredError(predicted:expected:reduction:)``, shared by
+/// its tape op and the fused kernel `Kernels.meanSquaredErrorWithGradient` that ``Trainer``
+/// runs for MSE on targets. The kernel sums the squares in Double over the whole batch
+/// where the tape op sums each sample's in Float and then averages the samples, so the two
+/// values differ in the last bits; FusedFormulaTests ties them (value and gradient).
+enum MeanSquaredErrorFormula {
+  /// (p − y)², from the difference p − y.
+  @inline(__always) static func squaredError(_ difference: Float) -> Float { difference * difference }
+
+  /// ∂/∂p [w·(p − y)²] = w·2(p − y), from the difference p − y and the weight w the
+  /// reduction gives the element (1/(B·D) for the mean over a `[B, D]` batch).
+  @inline(__always) static func gradient(difference: Float, weight: Float) -> Float { weight * (2 * difference) }
 }

@@ -39,12 +39,10 @@ public struct Adagrad: Optimizer {
   /// `adagrad`.
   public var name: String { "adagrad" }
 
-  /// Advances ``OptimizerState/step``.
-  public mutating func beginStep() { state.step += 1 }
-
   /// One Adagrad step of `parameter` along `gradient` (formulas in the type's documentation).
   public mutating func update(_ parameter: inout Tensor, named name: String, gradient: Tensor) {
     checkGradient(gradient, matches: parameter, named: name, optimizer: "Adagrad")
+    _ = state.stepNumber(updating: name)  // counted; the formula has no t
     let shape = parameter.shape
     var w = parameter.takeScalars()  // moved out: updated in place unless shared
     var s = state.takeSlotScalars("accumulator", of: name, shape: shape, initialValue: initialAccumulatorValue)

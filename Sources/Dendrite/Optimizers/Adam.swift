@@ -60,12 +60,8 @@ public struct Adam: Optimizer {
   /// `adam`.
   public var name: String { "adam" }
 
-  /// Advances ``OptimizerState/step``, the t of the bias correction.
-  public mutating func beginStep() { state.step += 1 }
-
-  /// One Adam step of `parameter` along `gradient` (formulas in the type's documentation).
-  ///
-  /// - Precondition: ``beginStep()`` has been called at least once (t ≥ 1).
+  /// One Adam step of `parameter` along `gradient` (formulas in the type's documentation),
+  /// with t from ``OptimizerState/stepNumber(updating:)``.
   public mutating func update(_ parameter: inout Tensor, named name: String, gradient: Tensor) {
     adamStep(
       &parameter, named: name, gradient: gradient, state: &state, learningRate: learningRate,
@@ -80,14 +76,11 @@ func adamStep(
   learningRate: Float, beta1: Float, beta2: Float, epsilon: Float, l2: Float, optimizer: String
 ) {
   checkGradient(gradient, matches: parameter, named: name, optimizer: optimizer)
-  precondition(
-    state.step >= 1,
-    "\(optimizer): update before beginStep(); the bias correction needs step ≥ 1 (use update(_:along:))")
+  let t = Double(state.stepNumber(updating: name))
   let shape = parameter.shape
   var w = parameter.takeScalars()  // moved out: updated in place unless shared
   var m = state.takeSlotScalars("m", of: name, shape: shape)
   var v = state.takeSlotScalars("v", of: name, shape: shape)
-  let t = Double(state.step)
   let stepSize = learningRate / Float(1 - pow(Double(beta1), t))
   let rootCorrection2 = Float((1 - pow(Double(beta2), t)).squareRoot())
   Kernels.adamUpdate(

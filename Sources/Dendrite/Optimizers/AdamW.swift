@@ -49,12 +49,8 @@ public struct AdamW: Optimizer {
   /// `adamw`.
   public var name: String { "adamw" }
 
-  /// Advances ``OptimizerState/step``, the t of the bias correction.
-  public mutating func beginStep() { state.step += 1 }
-
-  /// One AdamW step of `parameter` along `gradient`: the decay, then the Adam step.
-  ///
-  /// - Precondition: ``beginStep()`` has been called at least once (t ≥ 1).
+  /// One AdamW step of `parameter` along `gradient`: the decay, then the Adam step, with t
+  /// from ``OptimizerState/stepNumber(updating:)``.
   public mutating func update(_ parameter: inout Tensor, named name: String, gradient: Tensor) {
     if weightDecay != 0 {
       let keep = 1 - learningRate * weightDecay

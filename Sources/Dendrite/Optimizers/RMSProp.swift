@@ -41,12 +41,10 @@ public struct RMSProp: Optimizer {
   /// `rmsprop`.
   public var name: String { "rmsprop" }
 
-  /// Advances ``OptimizerState/step``.
-  public mutating func beginStep() { state.step += 1 }
-
   /// One RMSProp step of `parameter` along `gradient` (formulas in the type's documentation).
   public mutating func update(_ parameter: inout Tensor, named name: String, gradient: Tensor) {
     checkGradient(gradient, matches: parameter, named: name, optimizer: "RMSProp")
+    _ = state.stepNumber(updating: name)  // counted; the formula has no t
     let shape = parameter.shape
     var w = parameter.takeScalars()  // moved out: updated in place unless shared
     var s = state.takeSlotScalars("meanSquare", of: name, shape: shape)

@@ -62,12 +62,10 @@ public struct SGD: Optimizer {
   /// the command-line name that rebuilds this kind of optimizer with ``makeOptimizer(name:learningRate:)``.
   public var name: String { nesterov ? "nesterov" : (momentum > 0 ? "momentum" : "sgd") }
 
-  /// Advances ``OptimizerState/step``.
-  public mutating func beginStep() { state.step += 1 }
-
   /// One SGD step of `parameter` along `gradient` (formulas in the type's documentation).
   public mutating func update(_ parameter: inout Tensor, named name: String, gradient: Tensor) {
     checkGradient(gradient, matches: parameter, named: name, optimizer: "SGD")
+    _ = state.stepNumber(updating: name)  // counted; the formula has no t
     let shape = parameter.shape
     var w = parameter.takeScalars()  // moved out: updated in place unless shared
     var velocity = momentum == 0 ? nil : state.takeSlotScalars("momentum", of: name, shape: shape)

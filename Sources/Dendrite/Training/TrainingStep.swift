@@ -205,14 +205,14 @@ final class TrainingStep<Model: Layer> {
   /// has one: one optimizer step.
   func update<Opt: Optimizer>(with gradients: Gradients, optimizer: inout Opt, clipGradientNorm: Float?) {
     guard !gradients.isFolded else {
-      optimizer.beginStep()
+      optimizer.state.startStep()
       return
     }
     guard var byName = gradients.byName else {
       // The fused path's gradients, straight from the network's buffers: each parameter's
       // tensor takes its buffer and gives it back, so the built-in optimizers update in place.
       precondition(network != nil && clipGradientNorm == nil, "named gradients are needed to clip")
-      optimizer.beginStep()
+      optimizer.state.startStep()
       for (index, layer) in network?.layers.enumerated() ?? [].enumerated() {
         update(&layer.weight, layer.weightShape, Tensor(shape: layer.weightShape, scalars: layer.weightGradient),
                parameterNames[2 * index], &optimizer)
@@ -226,7 +226,7 @@ final class TrainingStep<Model: Layer> {
       optimizer.update(&template, along: byName)
       return
     }
-    optimizer.beginStep()
+    optimizer.state.startStep()
     for (index, layer) in network.layers.enumerated() {
       let (weightName, biasName) = (parameterNames[2 * index], parameterNames[2 * index + 1])
       if let gradient = byName[weightName] { update(&layer.weight, layer.weightShape, gradient, weightName, &optimizer) }
