@@ -1,6 +1,6 @@
 import ArgumentParser
 import Dendrite
-import DendriteLab
+import DendriteBenchmarks
 
 /// `dendrite bench`: quick speed figures, on Dendrite's own synthetic workload or on a
 /// workload file that `Scripts/bench_peers.py` writes so that the peers train the same thing.

@@ -14,6 +14,9 @@ import Foundation
 ///   tape (`model.valueWithGradients` and `optimizer.update`, the path `fit` takes with a
 ///   custom objective and any code that differentiates its own function).
 ///
+/// The trainings are ``MLPTraining`` and ``TinyTraining`` and the products
+/// ``GEMMOperands``, which the Benchmarks/ package times too.
+///
 /// A final loss is the loss of the last timed step, computed before its update. With a
 /// workload file written by the script, the peers train from the same weights on the same
 /// batches, so their final losses agree with Dendrite's up to float32 rounding.
@@ -106,32 +109,21 @@ public struct SpeedBenchmark: Sendable {
   ///
   ///     let (speed, loss) = SpeedBenchmark(steps: 100).measureMLP()   // ≈ 60,000 samples/s, loss ≈ 1.0
   public func measureMLP() -> (samplesPerSecond: Double, finalLoss: Float) {
-    let trainer = Trainer(
-      model: workload.makeMLP(), loss: .softmaxCrossEntropy, optimizer: SGD(learningRate: mlpLearningRate))
-    let inputs = workload.mlpInputs
-    let labels = workload.mlpClassIndices.map { Dataset.Labels.classes($0, classCount: workload.mlpLayerSizes.last ?? 0) }
+    let training = MLPTraining(workload: workload, learningRate: mlpLearningRate)
     var loss: Float = .nan
-    for i in 0..<warmupSteps {
-      let b = i % inputs.count
-      loss = Self.trainingStep(trainer, inputs: inputs[b], labels: labels[b])
-    }
+    for _ in 0..<warmupSteps { loss = training.step() }
     let start = DispatchTime.now().uptimeNanoseconds
-    for i in warmupSteps..<(warmupSteps + steps) {
-      let b = i % inputs.count
-      loss = Self.trainingStep(trainer, inputs: inputs[b], labels: labels[b])
-    }
+    for _ in 0..<steps { loss = training.step() }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    return (Double(steps * workload.mlpBatchSize) / seconds, loss)
+    return (Double(steps * training.batchSize) / seconds, loss)
   }
 
   /// Trains the workload's tiny network; microseconds per timed step and the final loss.
   ///
   ///     let (microseconds, loss) = SpeedBenchmark(tinySteps: 1000).measureTinyNetwork()
   public func measureTinyNetwork() -> (microsecondsPerStep: Double, finalLoss: Float) {
-    let trainer = Trainer(
-      model: workload.makeTinyNetwork(), loss: .meanSquaredError, optimizer: SGD(learningRate: tinyLearningRate))
-    let (x, y) = (workload.tinyInputs, Dataset.Labels.targets(workload.tinyTargets))
-    return timeTinySteps { Self.trainingStep(trainer, inputs: x, labels: y) }
+    let training = TinyTraining(workload: workload, learningRate: tinyLearningRate)
+    return timeTinySteps { training.step() }
   }
 
   /// The same training as ``measureTinyNetwork()`` through the gradient tape: each step
@@ -237,31 +229,22 @@ public struct SpeedBenchmark: Sendable {
   }
 }
 
-// MARK: - The training steps
+// MARK: - GEMM
 
 extension SpeedBenchmark {
-  /// One step of the library's compiled training step (``Trainer``): forward pass, loss,
-  /// backward pass and the SGD update (folded into the weight-gradient GEMMs). Returns the
-  /// loss computed before the update; NaN if the batch did not fit (the workload is checked
-  /// when it is made, so it always does).
-  private static func trainingStep(_ trainer: Trainer<SGD>, inputs: Tensor, labels: Dataset.Labels) -> Float {
-    (try? trainer.step(inputs: inputs, labels: labels)) ?? .nan
-  }
-
   private static func measureGEMM(m: Int, k: Int, n: Int) -> GEMMFigure {
-    var generator = RandomGenerator(seed: 2)
-    let a = Tensor(randomNormal: [m, k], generator: &generator)
-    let b = Tensor(randomNormal: [k, n], generator: &generator)
-    _ = matmul(a, b)
+    let operands = GEMMOperands(m: m, k: k, n: n)
+    _ = operands.multiply()
     var repetitions = 0
     let start = DispatchTime.now().uptimeNanoseconds
     var elapsed = 0.0
     while elapsed < 0.25 || repetitions < 3 {
-      _ = matmul(a, b)
+      _ = operands.multiply()
       repetitions += 1
       elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
-    let flops = 2 * Double(m) * Double(n) * Double(k) * Double(repetitions)
-    return GEMMFigure(shape: "\(m)x\(k)x\(n)", threads: ComputeSettings.threadCount, gflops: flops / elapsed / 1e9)
+    return GEMMFigure(
+      shape: operands.shape, threads: ComputeSettings.threadCount,
+      gflops: operands.flops * Double(repetitions) / elapsed / 1e9)
   }
 }
