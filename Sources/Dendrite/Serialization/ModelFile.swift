@@ -168,16 +168,14 @@ public struct ModelFile: Sendable {
   ///
   /// - Throws: ``ModelFileError`` naming `path`; see ``init(safetensors:)``.
   public static func load(from path: String) throws(ModelFileError) -> ModelFile {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      throw ModelFileError(.cannotRead("no such file (check the path)"), file: path)
-    }
-    guard !isDirectory.boolValue else { throw ModelFileError(.cannotRead("is a folder, not a model file"), file: path) }
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw ModelFileError(.cannotRead("cannot be read (permission denied?)"), file: path)
+    let bytes: [UInt8]
+    do {
+      bytes = try FileContents.bytes(atPath: path)
+    } catch {
+      throw ModelFileError(.cannotRead(error.problem(expecting: "model file")), file: path)
     }
     do {
-      return try ModelFile(safetensors: SafetensorsFile(bytes: [UInt8](data)))
+      return try ModelFile(safetensors: SafetensorsFile(bytes: bytes))
     } catch {
       throw error.inFile(path)
     }

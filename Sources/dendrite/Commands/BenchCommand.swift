@@ -93,7 +93,7 @@ struct BenchCommand: ParsableCommand {
         object["tape_fixed_us"] = .number((figures.tapeOverhead.fixedMicroseconds * 100).rounded() / 100)
       }
       if let source { object["workload"] = .string(source) }
-      try JSONOutput.print(.object(object))
+      JSONOutput.print(.object(object))
       return
     }
     var rows: [[String]] = []

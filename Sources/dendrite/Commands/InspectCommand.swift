@@ -19,7 +19,7 @@ struct InspectCommand: ParsableCommand {
       let preprocessing = model.preprocessing.kind.name
       let outputActivation = CommandLineNames.outputActivation(model.outputActivation)
       if json {
-        try JSONOutput.print([
+        JSONOutput.print([
           "architecture": .array(model.model.architecture),
           "loss": .string(model.loss.name),
           "task": .string(model.task.rawValue),

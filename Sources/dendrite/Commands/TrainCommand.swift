@@ -157,7 +157,7 @@ struct TrainCommand: ParsableCommand {
          "message": .string(diagnostic.message)]
       })
       if let recorder = outcome.gradientFlow { object["gradient_flow"] = recorder.json }
-      try JSONOutput.print(.object(object))
+      JSONOutput.print(.object(object))
       return
     }
     if let recorder = outcome.gradientFlow { Terminal.printError(recorder.report) }
