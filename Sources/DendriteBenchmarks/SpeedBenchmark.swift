@@ -107,7 +107,7 @@ public struct SpeedBenchmark: Sendable {
 
   /// Trains the workload's MLP; samples per second over the timed steps and the final loss.
   ///
-  ///     let (speed, loss) = SpeedBenchmark(steps: 100).measureMLP()   // ≈ 60,000 samples/s, loss ≈ 1.0
+  ///     let (speed, loss) = SpeedBenchmark(steps: 100).measureMLP()   // samples/s, the last step's loss
   public func measureMLP() -> (samplesPerSecond: Double, finalLoss: Float) {
     let training = MLPTraining(workload: workload, learningRate: mlpLearningRate)
     var loss: Float = .nan
@@ -175,7 +175,7 @@ public struct SpeedBenchmark: Sendable {
 
   /// Measures ``TapeOverhead`` (about a second).
   ///
-  ///     let tape = SpeedBenchmark().measureTapeOverhead()   // e.g. 0.29, 0.60 and 2.3 µs
+  ///     let tape = SpeedBenchmark().measureTapeOverhead()   // µs per plain op, per recorded op, per gradient
   public func measureTapeOverhead() -> TapeOverhead {
     let x = Tensor([[0.1, 0.2], [0.3, 0.4]])
     func chain(_ x: Tensor, _ length: Int) -> Tensor {
@@ -209,7 +209,7 @@ public struct SpeedBenchmark: Sendable {
   /// threads (Dendrite has no public per-call thread count: run with `DENDRITE_THREADS=1`
   /// or `dendrite bench --threads 1` for one thread).
   ///
-  ///     SpeedBenchmark().measureGEMM().map(\.gflops)   // e.g. [138, 160, 204] on 2 AVX-512 cores
+  ///     SpeedBenchmark().measureGEMM().map(\.gflops)   // one GFLOP/s figure per shape
   public func measureGEMM() -> [GEMMFigure] {
     gemmShapes.map { Self.measureGEMM(m: $0.m, k: $0.k, n: $0.n) }
   }
