@@ -8,6 +8,7 @@ let package = Package(
     .library(name: "Dendrite", targets: ["Dendrite"]),
     .library(name: "DendriteData", targets: ["DendriteData"]),
     .library(name: "DendriteLab", targets: ["DendriteLab"]),
+    .library(name: "DendriteBenchmarks", targets: ["DendriteBenchmarks"]),
     .executable(name: "dendrite", targets: ["dendrite"]),
   ],
   traits: [
@@ -45,10 +46,12 @@ let package = Package(
       resources: [.copy("Resources")]
     ),
     .target(name: "DendriteLab", dependencies: ["Dendrite", "DendriteData"]),
+    // The speed workloads, shared by `dendrite bench` and the Benchmarks/ package.
+    .target(name: "DendriteBenchmarks", dependencies: ["Dendrite"]),
     .executableTarget(
       name: "dendrite",
       dependencies: [
-        "Dendrite", "DendriteData", "DendriteLab",
+        "Dendrite", "DendriteData", "DendriteLab", "DendriteBenchmarks",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -58,6 +61,7 @@ let package = Package(
       resources: [.copy("Fixtures")]
     ),
     .testTarget(name: "DendriteLabTests", dependencies: ["DendriteLab"]),
+    .testTarget(name: "DendriteBenchmarksTests", dependencies: ["DendriteBenchmarks", "Dendrite"]),
     .testTarget(name: "CommandLineTests", dependencies: ["dendrite", "Dendrite"]),
     .testTarget(
       name: "DendriteDataTests",

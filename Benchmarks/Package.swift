@@ -17,14 +17,16 @@ let package = Package(
     .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
   ],
   targets: [
+    // Not named DendriteBenchmarks: that is the library of workloads it runs.
     .executableTarget(
-      name: "DendriteBenchmarks",
+      name: "DendriteBenchmarkSuite",
       dependencies: [
         .product(name: "Benchmark", package: "benchmark"),
         .product(name: "Dendrite", package: dendrite),
+        .product(name: "DendriteBenchmarks", package: dendrite),
         .product(name: "DendriteLab", package: dendrite),
       ],
-      path: "Benchmarks/DendriteBenchmarks",
+      path: "Benchmarks/DendriteBenchmarkSuite",
       plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
     ),
   ]

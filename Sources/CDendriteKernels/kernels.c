@@ -77,9 +77,8 @@ int dendrite_sgemm_isa(void) {
 // Asks for the C tile's cache lines (rows × cols floats, row stride ldc) at the start
 // of a micro-kernel, so that they arrive while the k loop runs instead of stalling the
 // final loads and stores. When C is larger than L2 (1024×1024 is 4 MiB) every tile's
-// lines come from L3 or memory; without the prefetch each tile waited for them after
-// its k loop. Measured with the register accumulators below, interleaved A/B runs of
-// `dendrite bench --gemm-only` on one AVX-512 core: 1024³ +6%, 256³ +5%, 128×784×256 +1%.
+// lines come from L3 or memory; without the prefetch each tile would wait for them
+// after its k loop.
 __attribute__((always_inline))
 static inline void prefetch_tile(const float *c, ptrdiff_t ldc, int rows, int cols) {
   for (int i = 0; i < rows; i++) {
@@ -197,8 +196,8 @@ void dendrite_pack_avx2(const float *src, ptrdiff_t rs, ptrdiff_t cs, ptrdiff_t 
 // Packs whole rows of `cols` contiguous values (untransposed B, transposed A) into
 // ceil(cols/R) consecutive R-wide panels of kc steps: step p of panel q is
 // src[p*cs + q*R ...]. Reading each source row once from left to right keeps the reads
-// sequential; packing panel by panel instead read 128 bytes per 1 KiB row stride, which
-// the prefetchers handled poorly (the copy loop was ~10% of a 2-thread 128×784×256).
+// sequential; packing panel by panel instead would read 128 bytes per 1 KiB row
+// stride, which the hardware prefetchers handle poorly.
 __attribute__((target("avx2,fma"), always_inline))
 static inline void pack_rows_r(const int R, const float *src, ptrdiff_t cs, ptrdiff_t cols,
                                ptrdiff_t kc, float *dst) {
@@ -206,7 +205,7 @@ static inline void pack_rows_r(const int R, const float *src, ptrdiff_t cs, ptrd
   for (ptrdiff_t p = 0; p < kc; p++) {
     const float *s = src + p * cs;
     float *d = dst + p * R;
-    // memcpy of a constant size: vector moves (a plain loop stayed scalar, since
+    // memcpy of a constant size: vector moves (a plain loop stays scalar, since
     // the compiler cannot rule out that d and s overlap).
     for (ptrdiff_t q = 0; q < full; q++, s += R, d += R * kc) __builtin_memcpy(d, s, R * sizeof(float));
     if (rest) {
@@ -235,8 +234,8 @@ void dendrite_pack_rows_avx2(const float *src, ptrdiff_t cs, ptrdiff_t cols, ptr
 #define MR5 DENDRITE_AVX512_MR
 
 // The twelve rows' 2 × 16 accumulators are named registers (ROW12 expands a statement
-// once per row) rather than an array: with an array, clang zeroed it with a memset on
-// the stack and spilled it around the k loop, ~5% of a 256-deep tile.
+// once per row) rather than an array: with an array, clang zeroes it with a memset on
+// the stack and spills it around the k loop.
 #define ROW12(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11)
 
 __attribute__((target("avx512f")))
@@ -282,10 +281,9 @@ void dendrite_sgemm_avx512(ptrdiff_t kc, const float *a, const float *b,
 // dendrite_sgemm_avx512 (so a value of C rounds identically wherever the tile edges
 // fall, and results do not depend on how C is split across threads), on only the
 // rows and 16-column vectors that exist, with masked loads and stores of C. ROWS and
-// NV are constants after inlining, so the loops unroll as in the full kernel. Before,
-// edge tiles computed the full 12×32 tile into a buffer and merged it: for
-// m = 128 (10 full tiles + 8 rows) and n = 10 (one 32-wide panel) that wasted a third
-// to two thirds of the FMAs and added a scalar merge.
+// NV are constants after inlining, so the loops unroll as in the full kernel. Computing
+// the full 12×32 tile into a buffer and merging it would waste the FMAs of the missing
+// rows and columns (most of them for n = 10, one 32-wide panel) and add a scalar merge.
 __attribute__((target("avx512f"), always_inline))
 static inline void edge512(const int ROWS, const int NV, ptrdiff_t kc, const float *a, const float *b,
                            float *c, ptrdiff_t ldc, float alpha, float beta, __mmask16 m0, __mmask16 m1) {

@@ -31,4 +31,12 @@ public struct ExperimentResult: Sendable, Codable, Equatable {
     self.verdict = verdict
     self.metrics = metrics
   }
+
+  /// The entry as `results.json` holds it, under the same keys as its `Codable` form.
+  var json: JSONValue {
+    [
+      CodingKeys.id.stringValue: .string(id), CodingKeys.claim.stringValue: .string(claim),
+      CodingKeys.verdict.stringValue: .string(verdict.rawValue), CodingKeys.metrics.stringValue: metrics,
+    ]
+  }
 }

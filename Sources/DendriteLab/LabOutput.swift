@@ -1,3 +1,4 @@
+import Dendrite
 import Foundation
 
 /// A failure to write the lab's output, with a message that says what to do.
@@ -52,12 +53,12 @@ enum LabOutput {
     return nil
   }
 
-  /// Writes `text` to a temporary file beside `path`, then renames it over `path`.
-  static func writeAtomically(_ text: String, to path: String) throws {
+  /// Writes `text` with ``AtomicFile``: a temporary file beside `path`, fsync, rename.
+  static func writeAtomically(_ text: String, to path: String) throws(LabError) {
     do {
-      try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+      try AtomicFile.write(Array(text.utf8), to: path)
     } catch {
-      throw LabError.cannotWrite(path: path, reason: (error as NSError).localizedDescription)
+      throw LabError.cannotWrite(path: path, reason: error.reason)
     }
   }
 }

@@ -1,5 +1,4 @@
 import Dendrite
-import Foundation
 
 /// The lab's results file, `results.json`: the Dendrite version and one entry per
 /// experiment. It holds no timings, so two runs give the same bytes.
@@ -23,20 +22,22 @@ public struct LabResults: Sendable, Codable, Equatable {
     self.experiments = experiments
   }
 
-  /// The file's text: pretty-printed JSON with sorted keys, ending in a newline.
-  public func jsonText() throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    let data = try encoder.encode(self)
-    return String(decoding: data, as: UTF8.self) + "\n"
+  /// The file's text: indented JSON with sorted keys (``JSONValue/jsonText(_:)``), ending
+  /// in a newline.
+  public func jsonText() -> String {
+    let object: JSONValue = [
+      CodingKeys.dendriteVersion.stringValue: .string(dendriteVersion),
+      CodingKeys.experiments.stringValue: .array(experiments.map(\.json)),
+    ]
+    return object.jsonText(.indented) + "\n"
   }
 
-  /// Writes `results.json` into `directory`, creating the directory if needed. The file is
-  /// written to a temporary name first and renamed, so a crash never leaves half a file.
+  /// Writes `results.json` into `directory`, creating the directory if needed, atomically
+  /// (``AtomicFile``): a crash never leaves half a file.
   ///
   /// - Throws: ``LabError`` when the directory cannot be created or the file written.
   public func write(toDirectory directory: String) throws {
     try LabOutput.createDirectory(directory)
-    try LabOutput.writeAtomically(try jsonText(), to: LabOutput.path(directory, "results.json"))
+    try LabOutput.writeAtomically(jsonText(), to: LabOutput.path(directory, "results.json"))
   }
 }

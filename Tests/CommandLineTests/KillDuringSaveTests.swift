@@ -7,10 +7,11 @@ import Testing
 /// the previous one or a new one, that loads with the right parameter count.
 ///
 /// The run is iris with 8 hidden units and one full batch per epoch, so that a debug build
-/// rewrites the 7 KB checkpoint every ~5 ms and a fair share of kills land between the
-/// temporary file's creation and its rename (those leave the temporary file behind, which
-/// is how they are counted). Digits in a debug build spends ~1 s per epoch, so most kills
-/// would land before its first write. Replay a failure with `DENDRITE_KILL_SEED=<seed>`.
+/// rewrites the 7 KB checkpoint every few milliseconds and a fair share of kills land
+/// between the temporary file's creation and its rename (those leave the temporary file
+/// behind, which is how they are counted). A larger data set such as digits takes so long
+/// per epoch in a debug build that most kills would land before its first write. Replay a
+/// failure with `DENDRITE_KILL_SEED=<seed>`.
 @Suite("KillDuringSaveTests")
 struct KillDuringSaveTests {
   static let kills = 50

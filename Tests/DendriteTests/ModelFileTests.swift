@@ -510,15 +510,6 @@ private func json(_ text: String?) throws -> JSONValue {
   try JSONDecoder().decode(JSONValue.self, from: Data((text ?? "").utf8))
 }
 
-private func withTemporaryDirectory(_ body: (String) throws -> Void) throws {
-  let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-    "dendrite-modelfile-\(UUID().uuidString)"
-  ).path
-  try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-  defer { try? FileManager.default.removeItem(atPath: directory) }
-  try body(directory)
-}
-
 /// A safetensors file from a header text (padded to 8) and `dataBytes` zero bytes.
 private func rawFile(_ header: String, dataBytes: Int, headerLength: UInt64? = nil) -> [UInt8] {
   var headerBytes = Array(header.utf8)

@@ -69,10 +69,9 @@ extension Kernels {
   //
   // Blocks are balanced (k = 784 runs as 4 × 196, not 3 × 256 + 16), so the limits
   // are maxima. The constants below are the Swift kernel's; `blocking(_:)` gives the
-  // C kernels' (AVX-512 measured ~130 GFLOP/s single-threaded on 128×784×256 … 1024³,
-  // AVX2 ~75, Swift ~30). Without FMA the x86-64 SSE2 micro-kernel is bound by its
-  // 12 mulps + 12 addps per step of k, not by memory, so the sizes are not critical:
-  // KC 192…512 and MC 48…240 measured within noise of each other.
+  // C kernels'. Without FMA the x86-64 SSE2 micro-kernel is bound by its 12 mulps +
+  // 12 addps per step of k, not by memory, so the sizes are not critical: any KC in
+  // 192…512 and MC in 48…240 does about as well.
 
   /// Rows of the register tile. Each row keeps NR = 8 accumulators in two
   /// `SIMD4<Float>` (XMM) registers, so 6 rows use 12 of the 16 XMM registers;
@@ -112,13 +111,12 @@ extension Kernels {
   }
 
   /// Products with at least this many multiply-adds (m·n·k) split C across
-  /// `threadCount` threads; smaller ones run on the calling thread. 1M multiply-adds
-  /// take ~16 µs on one AVX-512 core; handing half to a spinning worker costs ~1 µs,
-  /// and if the worker is parked the caller claims both halves itself, so splitting
-  /// never costs much more than running alone. (The MLP's products are either ≥ 4.2M
-  /// or ≤ 164K multiply-adds, the latter ~5 µs: not worth a second thread. With a
-  /// 100K threshold, 128×10×128 (m×k×n) ran at ~20 instead of ~55 GFLOP/s and
-  /// 10×128×128ᵀ at ~50 instead of ~63.)
+  /// `threadCount` threads; smaller ones run on the calling thread. At this size,
+  /// handing half to a spinning worker costs a small fraction of the product, and if
+  /// the worker is parked the caller claims both halves itself, so splitting never
+  /// costs much more than running alone. Below it, the hand-off is no longer small
+  /// against the product's own time. (The MLP's products are either ≥ 4.2M or ≤ 164K
+  /// multiply-adds: the large ones split, the small ones run alone.)
   static let gemmParallelWork = 1_000_000
 
   /// `gemm` with a given micro-kernel, which this CPU must support (`kernel <= gemmKernel`),
@@ -202,11 +200,8 @@ extension Kernels {
   /// its rank-KC updates) on one thread, with that thread's own packed copies of the
   /// A rows and B columns it needs: one pool job per call, no synchronisation between
   /// KC blocks. The operand both halves need is packed twice, which costs far less than
-  /// the synchronisation it replaces: the previous nest ran two pool jobs per KC block
-  /// (parallel B packing, then row blocks), each a condition-variable wake-up, on
-  /// products of 40–250 µs. Measured on the 2-core AVX-512 machine (GFLOP/s, 2 threads,
-  /// before → after, noisy): 128×784×256 ~100 → ~170, 128×256×128ᵀ ~80 → ~110,
-  /// 128×128×256 ~100 → ~145.
+  /// synchronising the threads between KC blocks would: each synchronisation is a
+  /// wake-up that takes a noticeable share of products as short as the MLP's.
   private static func blocked(m: Int, n: Int, k: Int, alpha: Float, a: Strided, b: Strided,
                               beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, kernel: GEMMKernel,
                               threads: Int) {
@@ -374,9 +369,9 @@ extension Kernels {
         dendrite_pack_rows_avx2(a.base + i0 + p0 * a.col, a.col, mc, kc, mr, dst)
         return
       }
-      // The C packer transposes 8×8 blocks in registers for row-major A (a scalar
-      // scatter, one float per store with stride MR, took ~20% of a 128×784×256
-      // product's time on one thread).
+      // The C packer transposes 8×8 blocks in registers for row-major A: a scalar
+      // scatter, one float per store with stride MR, would be a large share of a
+      // product's time.
       for ir in stride(from: 0, to: mc, by: mr) {
         dendrite_pack_avx2(a.base + (i0 + ir) * a.row + p0 * a.col, a.row, a.col, min(mr, mc - ir), kc, mr,
                            dst + ir * kc)

@@ -30,13 +30,12 @@ extension Kernels {
 /// result. If another job is running (gemm called from several threads at once), the
 /// caller runs all the tasks itself instead of waiting.
 ///
-/// Latency matters more than anything here: a 128×256×128 product takes ~70 µs on
-/// two threads, and waking a thread parked on a condition variable costs tens of µs.
-/// So a job is published with an atomic generation counter, tasks are claimed and
-/// counted with atomics, and an idle worker spins (with PAUSE) for `spinNanoseconds`
-/// watching the counter before it parks on the condition variable; the training loop's
-/// back-to-back GEMMs then start within a microsecond or two (measured: two ~13 µs
-/// tasks take ~14 µs through the pool, 26 µs on one thread). The spin is bounded, so
+/// Latency matters more than anything here: a training step's products take tens of
+/// µs, and waking a thread parked on a condition variable costs about as much. So a
+/// job is published with an atomic generation counter, tasks are claimed and counted
+/// with atomics, and an idle worker spins (with PAUSE) for `spinNanoseconds` watching
+/// the counter before it parks on the condition variable; the training loop's
+/// back-to-back GEMMs then start within a microsecond or two. The spin is bounded, so
 /// an idle pool costs no CPU.
 final class WorkerPool: @unchecked Sendable {
   /// Number of worker threads (not counting the caller).

@@ -37,7 +37,7 @@ public struct Adagrad: Optimizer {
   }
 
   /// `adagrad`.
-  public var name: String { "adagrad" }
+  public var name: String { OptimizerKind.adagrad.name }
 
   /// One Adagrad step of `parameter` along `gradient` (formulas in the type's documentation).
   public mutating func update(_ parameter: inout Tensor, named name: String, gradient: Tensor) {

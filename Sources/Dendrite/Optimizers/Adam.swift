@@ -58,7 +58,7 @@ public struct Adam: Optimizer {
   }
 
   /// `adam`.
-  public var name: String { "adam" }
+  public var name: String { OptimizerKind.adam.name }
 
   /// One Adam step of `parameter` along `gradient` (formulas in the type's documentation),
   /// with t from ``OptimizerState/stepNumber(updating:)``.

@@ -47,7 +47,7 @@ public struct AdamW: Optimizer {
   }
 
   /// `adamw`.
-  public var name: String { "adamw" }
+  public var name: String { OptimizerKind.adamw.name }
 
   /// One AdamW step of `parameter` along `gradient`: the decay, then the Adam step, with t
   /// from ``OptimizerState/stepNumber(updating:)``.

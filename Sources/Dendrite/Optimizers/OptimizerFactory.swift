@@ -1,35 +1,58 @@
-/// The command-line names of the optimizers, in the order `--help` lists them.
+/// The command-line names of the optimizers, in the order `--help` lists them
+/// (``CommandLineNames/optimizers``).
 ///
 ///     optimizerNames   // ["sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad"]
-public let optimizerNames = ["sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad"]
+public var optimizerNames: [String] { CommandLineNames.optimizers }
 
 /// The optimizer with a command-line name and learning rate, with every other
-/// hyperparameter at its default; nil for an unknown name.
-///
-/// | name | optimizer |
-/// | --- | --- |
-/// | `sgd` | `SGD(learningRate:)` |
-/// | `momentum` | `SGD.momentum(learningRate:)`, μ = 0.9 |
-/// | `nesterov` | `SGD.nesterov(learningRate:)`, μ = 0.9, Nesterov |
-/// | `adam` | `Adam(learningRate:)`, β = (0.9, 0.999), ε = 1e-8 |
-/// | `adamw` | `AdamW(learningRate:)`, λ = 0.01 |
-/// | `rmsprop` | `RMSProp(learningRate:)`, ρ = 0.9, ε = 1e-7 |
-/// | `adagrad` | `Adagrad(learningRate:)`, ε = 1e-10 |
-///
-/// Each optimizer's ``Optimizer/name`` is the name that built it.
+/// hyperparameter at its default; nil for an unknown name. See
+/// ``OptimizerKind/makeOptimizer(learningRate:)``.
 ///
 ///     var optimizer = makeOptimizer(name: "adam", learningRate: 1e-3)!
 ///     optimizer.name   // "adam"
 public func makeOptimizer(name: String, learningRate: Float) -> (any Optimizer)? {
-  switch name {
-  case "sgd": SGD(learningRate: learningRate)
-  case "momentum": SGD.momentum(learningRate: learningRate)
-  case "nesterov": SGD.nesterov(learningRate: learningRate)
-  case "adam": Adam(learningRate: learningRate)
-  case "adamw": AdamW(learningRate: learningRate)
-  case "rmsprop": RMSProp(learningRate: learningRate)
-  case "adagrad": Adagrad(learningRate: learningRate)
-  default: nil
+  OptimizerKind(name: name)?.makeOptimizer(learningRate: learningRate)
+}
+
+extension OptimizerKind {
+  /// The optimizer of this kind with a learning rate, every other hyperparameter at its
+  /// default.
+  ///
+  /// | kind | optimizer |
+  /// | --- | --- |
+  /// | `sgd` | `SGD(learningRate:)` |
+  /// | `momentum` | `SGD.momentum(learningRate:)`, μ = 0.9 |
+  /// | `nesterov` | `SGD.nesterov(learningRate:)`, μ = 0.9, Nesterov |
+  /// | `adam` | `Adam(learningRate:)`, β = (0.9, 0.999), ε = 1e-8 |
+  /// | `adamw` | `AdamW(learningRate:)`, λ = 0.01 |
+  /// | `rmsprop` | `RMSProp(learningRate:)`, ρ = 0.9, ε = 1e-7 |
+  /// | `adagrad` | `Adagrad(learningRate:)`, ε = 1e-10 |
+  ///
+  /// Each optimizer's ``Optimizer/name`` is the name of the kind that built it.
+  ///
+  ///     OptimizerKind.adam.makeOptimizer(learningRate: 1e-3).name   // "adam"
+  public func makeOptimizer(learningRate: Float) -> any Optimizer {
+    switch self {
+    case .sgd: SGD(learningRate: learningRate)
+    case .momentum: SGD.momentum(learningRate: learningRate)
+    case .nesterov: SGD.nesterov(learningRate: learningRate)
+    case .adam: Adam(learningRate: learningRate)
+    case .adamw: AdamW(learningRate: learningRate)
+    case .rmsprop: RMSProp(learningRate: learningRate)
+    case .adagrad: Adagrad(learningRate: learningRate)
+    }
+  }
+
+  /// The learning rate `dendrite train` uses when none is given: 0.001 for the adaptive
+  /// optimizers that scale steps by a running gradient size (Adam, AdamW, RMSProp), 0.01
+  /// for the others.
+  ///
+  ///     OptimizerKind.rmsprop.defaultLearningRate   // 0.001
+  public var defaultLearningRate: Float {
+    switch self {
+    case .adam, .adamw, .rmsprop: 1e-3
+    case .sgd, .momentum, .nesterov, .adagrad: 1e-2
+    }
   }
 }
 

@@ -39,7 +39,7 @@ public struct RMSProp: Optimizer {
   }
 
   /// `rmsprop`.
-  public var name: String { "rmsprop" }
+  public var name: String { OptimizerKind.rmsprop.name }
 
   /// One RMSProp step of `parameter` along `gradient` (formulas in the type's documentation).
   public mutating func update(_ parameter: inout Tensor, named name: String, gradient: Tensor) {

@@ -60,7 +60,7 @@ public struct SGD: Optimizer {
 
   /// `nesterov` with Nesterov momentum, `momentum` with classical momentum, `sgd` without:
   /// the command-line name that rebuilds this kind of optimizer with ``makeOptimizer(name:learningRate:)``.
-  public var name: String { nesterov ? "nesterov" : (momentum > 0 ? "momentum" : "sgd") }
+  public var name: String { (nesterov ? OptimizerKind.nesterov : momentum > 0 ? .momentum : .sgd).name }
 
   /// One SGD step of `parameter` along `gradient` (formulas in the type's documentation).
   public mutating func update(_ parameter: inout Tensor, named name: String, gradient: Tensor) {

@@ -97,15 +97,10 @@ public enum AtomicFile {
     return (directory, String(path[path.index(after: slash)...]))
   }
 
-  /// `errno` in words, with a hint for the common cases.
+  /// `errno` in words, with a hint where a permission is missing.
   private static func explain(_ code: Int32) -> String {
-    switch code {
-    case EACCES, EPERM: "permission denied (is the folder writable?)"
-    case ENOSPC: "no space left on the device"
-    case EROFS: "the file system is read-only"
-    case EDQUOT: "disk quota exceeded"
-    default: String(cString: strerror(code))
-    }
+    let text = describeSystemError(code)
+    return code == EACCES || code == EPERM ? text + " (is the folder writable?)" : text
   }
 }
 

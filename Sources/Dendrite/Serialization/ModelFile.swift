@@ -190,16 +190,14 @@ public struct ModelFile: Sendable {
   /// - Parameter customLayers: the ``SavableLayer`` types the file may hold, found by
   ///   their ``SavableLayer/typeName``.
   public static func load(from path: String, customLayers: [any SavableLayer.Type] = []) throws(ModelFileError) -> ModelFile {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      throw ModelFileError(.cannotRead("no such file (check the path)"), file: path)
-    }
-    guard !isDirectory.boolValue else { throw ModelFileError(.cannotRead("is a folder, not a model file"), file: path) }
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw ModelFileError(.cannotRead("cannot be read (permission denied?)"), file: path)
+    let bytes: [UInt8]
+    do {
+      bytes = try FileContents.bytes(atPath: path)
+    } catch {
+      throw ModelFileError(.cannotRead(error.problem(expecting: "model file")), file: path)
     }
     do {
-      return try ModelFile(safetensors: SafetensorsFile(bytes: [UInt8](data)), customLayers: customLayers)
+      return try ModelFile(safetensors: SafetensorsFile(bytes: bytes), customLayers: customLayers)
     } catch {
       throw error.inFile(path)
     }
@@ -213,7 +211,7 @@ public struct ModelFile: Sendable {
     var file = SafetensorsFile(tensors: Array(zip(model.parameterNames, model.parameterValues)))
     var fields: [String: JSONValue] = [
       "layers": .array(architecture),
-      "output_activation": .string(outputActivation?.name ?? "none"),
+      "output_activation": .string(CommandLineNames.outputActivation(outputActivation)),
       "loss": .string(loss.name),
       "classes": classCount.map { .number(Double($0)) } ?? .null,
       "task": .string(task.rawValue),
@@ -266,7 +264,7 @@ public struct ModelFile: Sendable {
     let layers = try Format.parseLayers(layersValue, fail: invalid)
     guard case .string(let lossName) = architecture["loss"] else { throw invalid("no \"loss\" name") }
     guard let loss = Loss(name: lossName) else {
-      throw invalid("unknown loss \"\(lossName)\" (known: \(Loss.allCases.map(\.name).joined(separator: ", ")))")
+      throw invalid("unknown loss \"\(lossName)\" (known: \(CommandLineNames.list(CommandLineNames.losses)))")
     }
     var classCount: Int?
     switch architecture["classes"] {
@@ -284,7 +282,7 @@ public struct ModelFile: Sendable {
       }
     }
     if let outputActivation = architecture["output_activation"] {
-      let expected = loss.impliedOutputActivation?.name ?? "none"
+      let expected = CommandLineNames.outputActivation(loss.impliedOutputActivation)
       guard outputActivation == .string(expected) else {
         throw invalid(
           "\"output_activation\" is \(JSONText.encode(outputActivation)) but loss \(loss.name) implies \"\(expected)\"")

@@ -97,7 +97,7 @@ enum ModelFileFormat {
       case "activation":
         guard case .string(let name) = entry["name"], let activation = Activation(name: name), activation != .linear
         else {
-          let known = Activation.allCases.filter { $0 != .linear }.map(\.name).joined(separator: ", ")
+          let known = CommandLineNames.list(CommandLineNames.activations.filter { $0 != Activation.linear.name })
           throw fail(
             "activation layer \(index) has unknown name \(JSONText.encode(entry["name"] ?? .null)) (known: \(known))")
         }
@@ -191,11 +191,11 @@ enum ModelFileFormat {
   }
 
   static func preprocessingJSON(_ preprocessing: Preprocessing) -> JSONValue {
-    switch preprocessing {
-    case .none: ["kind": "none"]
-    case .standardize(let mean, let deviation):
-      ["kind": "standardize", "mean": .floats(mean), "std": .floats(deviation)]
-    case .minMax(let minimum, let maximum): ["kind": "min-max", "min": .floats(minimum), "max": .floats(maximum)]
+    let kind = JSONValue.string(preprocessing.kind.name)
+    return switch preprocessing {
+    case .none: ["kind": kind]
+    case .standardize(let mean, let deviation): ["kind": kind, "mean": .floats(mean), "std": .floats(deviation)]
+    case .minMax(let minimum, let maximum): ["kind": kind, "min": .floats(minimum), "max": .floats(maximum)]
     }
   }
 
@@ -207,14 +207,16 @@ enum ModelFileFormat {
       }
       return numbers.map { Float($0) }
     }
-    switch value["kind"] {
-    case .string("none"): return .none
-    case .string("standardize"): return .standardize(mean: try floats("mean"), standardDeviation: try floats("std"))
-    case .string("min-max"): return .minMax(minimum: try floats("min"), maximum: try floats("max"))
-    default:
+    guard case .string(let name) = value["kind"], let kind = Preprocessing.Kind(name: name) else {
+      let names = CommandLineNames.preprocessings.map { "\"\($0)\"" }
       throw ModelFileError(
         .invalidMetadata(
-          key: Key.preprocessing, problem: "\"kind\" is not \"standardize\", \"min-max\" or \"none\""))
+          key: Key.preprocessing, problem: "\"kind\" is not \(CommandLineNames.list(names, lastSeparator: " or "))"))
+    }
+    switch kind {
+    case .none: return .none
+    case .standardize: return .standardize(mean: try floats("mean"), standardDeviation: try floats("std"))
+    case .minMax: return .minMax(minimum: try floats("min"), maximum: try floats("max"))
     }
   }
 

@@ -65,8 +65,8 @@ public struct SafetensorsFile: Sendable, Equatable {
     var header = "{"
     var entries: [String] = []
     if !metadata.isEmpty {
-      let fields = metadata.keys.sorted().map { "\(JSONText.quoted($0)):\(JSONText.quoted(metadata[$0] ?? ""))" }
-      entries.append("\(JSONText.quoted(Self.metadataKey)):{\(fields.joined(separator: ","))}")
+      let fields = JSONValue.object(metadata.mapValues(JSONValue.string))
+      entries.append("\(JSONText.quoted(Self.metadataKey)):\(fields.jsonText())")
     }
     var offset = 0
     for (name, tensor) in tensors {
@@ -241,7 +241,7 @@ private func isJSONWhitespace(_ byte: UInt8) -> Bool {
   byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
 }
 
-// MARK: - Bytes and JSON text
+// MARK: - Bytes
 
 private func appendLittleEndian(_ value: UInt64, byteCount: Int = 8, to bytes: inout [UInt8]) {
   for i in 0..<byteCount { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * UInt64(i)))) }
@@ -251,55 +251,4 @@ private func readLittleEndian(_ bytes: [UInt8], at offset: Int, byteCount: Int) 
   var value: UInt64 = 0
   for i in 0..<byteCount { value |= UInt64(bytes[offset + i]) << (8 * UInt64(i)) }
   return value
-}
-
-/// JSON text for safetensors headers and model-file metadata, written the same way every time.
-enum JSONText {
-  /// The integers of a JSON array of non-negative integers (exact in a Double), or nil.
-  static func nonNegativeIntegers(_ value: JSONValue) -> [Int]? {
-    guard let numbers = value.numbers else { return nil }
-    var integers: [Int] = []
-    for number in numbers {
-      guard number >= 0, number < 9.007_199_254_740_992e15, number.rounded(.towardZero) == number else { return nil }
-      integers.append(Int(number))
-    }
-    return integers
-  }
-
-  /// `text` as a JSON string literal: quotes, backslashes and control characters escaped.
-  static func quoted(_ text: String) -> String {
-    var result = "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": result += "\\\""
-      case "\\": result += "\\\\"
-      case "\n": result += "\\n"
-      case "\r": result += "\\r"
-      case "\t": result += "\\t"
-      case _ where scalar.value < 0x20:
-        let hex = String(scalar.value, radix: 16)
-        result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-      default: result.unicodeScalars.append(scalar)
-      }
-    }
-    return result + "\""
-  }
-
-  /// `value` as compact JSON text with sorted keys; integral numbers without a fraction,
-  /// others in Swift's shortest round-trip form, non-finite numbers as null.
-  static func encode(_ value: JSONValue) -> String {
-    switch value {
-    case .null: return "null"
-    case .bool(let flag): return flag ? "true" : "false"
-    case .number(let number):
-      guard number.isFinite else { return "null" }
-      if number == number.rounded(), Swift.abs(number) < 9.007_199_254_740_992e15 { return String(Int64(number)) }
-      return "\(number)"
-    case .string(let text): return quoted(text)
-    case .array(let items): return "[" + items.map(encode).joined(separator: ",") + "]"
-    case .object(let fields):
-      return "{" + fields.keys.sorted().map { "\(quoted($0)):\(encode(fields[$0] ?? .null))" }.joined(separator: ",")
-        + "}"
-    }
-  }
 }

@@ -64,8 +64,9 @@ public struct Tensor: Sendable {
   public init(repeating value: Float, shape: [Int]) {
     let count = shape.reduce(1, *)
     // A one-element literal allocates through a cached type lookup; `Array(repeating:count:)`
-    // looks the storage type up at run time (~3× the cost), which shows in the tape's
-    // per-step bookkeeping, where scalars are common (loss values, seeds, reductions).
+    // looks the storage type up at run time, which costs several times more and shows in
+    // the tape's per-step bookkeeping, where scalars are common (loss values, seeds,
+    // reductions).
     self.init(shape: shape, scalars: count == 1 ? [value] : [Float](repeating: value, count: count))
   }
 

@@ -145,15 +145,6 @@ public struct Dataset: Sendable {
     }
     return (subset(trainRows.shuffled(using: &generator)), subset(testRows.shuffled(using: &generator)))
   }
-
-  /// The labels as a tensor the loss can take: one-hot rows `[N, C]` for classes, the
-  /// targets for regression.
-  public var labelTensor: Tensor {
-    switch labels {
-    case .classes(let classes, let classCount): Tensor(oneHotClassIndices: classes, classCount: classCount)
-    case .targets(let targets): targets
-    }
-  }
 }
 
 /// A problem with a data set's contents, with a message that says what to do.

@@ -2,14 +2,12 @@
 ///
 ///     accuracy         share of rows whose predicted class (argmax; for one output, the
 ///                      output above its decision threshold) is the true class
-///     binaryAccuracy   share of 0/1 outputs on the right side of the threshold
 ///     meanAbsoluteError  mean |prediction − target| (regression)
 public enum Metric: String, Sendable, CaseIterable {
   case accuracy
-  case binaryAccuracy = "binary_accuracy"
   case meanAbsoluteError = "mae"
 
-  /// The key in ``History`` and in `--json` output (`accuracy`, `binary_accuracy`, `mae`).
+  /// The key in ``History`` and in `--json` output (`accuracy`, `mae`).
   public var key: String { rawValue }
 
   /// The metric of network outputs `[B, outputs]` against the batch's labels, where
@@ -19,7 +17,7 @@ public enum Metric: String, Sendable, CaseIterable {
     let rows = outputs.shape[0]
     guard rows > 0 else { return nil }
     switch (self, labels) {
-    case (.accuracy, .classes(let classes, _)), (.binaryAccuracy, .classes(let classes, _)):
+    case (.accuracy, .classes(let classes, _)):
       let predicted = Metric.predictedClasses(outputs: outputs, loss: loss)
       let correct = zip(predicted, classes).filter { $0 == $1 }.count
       return Float(correct) / Float(rows)

@@ -19,7 +19,7 @@ import Foundation
 ///           .table(.init(header: ["depth", "‖g₁‖"], rows: [["2", "3.1e-2"], ["10", "4.0e-7"]])),
 ///         ])
 ///       ])
-///     try report.html().write(toFile: "report.html", atomically: true, encoding: .utf8)
+///     try AtomicFile.write(Array(report.html().utf8), to: "report.html")
 public struct HTMLReport: Sendable {
   /// One part of a section's body.
   public enum Block: Sendable {

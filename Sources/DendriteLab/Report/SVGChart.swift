@@ -12,7 +12,7 @@ import Foundation
 ///       title: "Gradient norm per layer",
 ///       xLabel: "epoch", yLabel: "‖∂J/∂W‖ (log scale)", yScale: .log10,
 ///       series: [.init(name: "layer 1", points: [(1, 1e-9), (2, 3e-8), (3, 1e-6)])])
-///     try chart.svg().write(toFile: "gradients.svg", atomically: true, encoding: .utf8)
+///     try AtomicFile.write(Array(chart.svg().utf8), to: "gradients.svg")
 public struct SVGChart: Sendable {
   /// How an axis maps values to positions.
   public enum Scale: Sendable, Equatable {

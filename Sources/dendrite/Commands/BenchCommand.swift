@@ -1,6 +1,6 @@
 import ArgumentParser
 import Dendrite
-import DendriteLab
+import DendriteBenchmarks
 
 /// `dendrite bench`: quick speed figures, on Dendrite's own synthetic workload or on a
 /// workload file that `Scripts/bench_peers.py` writes so that the peers train the same thing.
@@ -93,7 +93,7 @@ struct BenchCommand: ParsableCommand {
         object["tape_fixed_us"] = .number((figures.tapeOverhead.fixedMicroseconds * 100).rounded() / 100)
       }
       if let source { object["workload"] = .string(source) }
-      try JSONOutput.print(.object(object))
+      JSONOutput.print(.object(object))
       return
     }
     var rows: [[String]] = []

@@ -14,7 +14,7 @@ struct DatasetsCommand: ParsableCommand {
     try reportingErrors {
       let catalog = Datasets.catalog
       if json {
-        try JSONOutput.print([
+        JSONOutput.print([
           "datasets": .array(catalog.map { info in
             [
               "name": .string(info.name), "samples": .number(Double(info.samples)),

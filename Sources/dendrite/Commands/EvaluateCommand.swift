@@ -40,7 +40,7 @@ struct EvaluateCommand: ParsableCommand {
       if json {
         var object = scores.mapValues { JSONValue.float($0) }
         object["samples"] = .number(Double(data.count))
-        try JSONOutput.print(.object(object))
+        JSONOutput.print(.object(object))
       } else {
         let figures = scores.keys.sorted().map { "\($0) \(String(format: "%.4f", scores[$0] ?? .nan))" }
         print("\(data.name): \(data.count) rows  " + figures.joined(separator: "  "))

@@ -16,19 +16,15 @@ struct InspectCommand: ParsableCommand {
     try reportingErrors {
       let model = try ModelFile.load(from: file)
       let tensors = zip(model.model.parameterNames, model.model.parameterValues).map { ($0, $1.shape) }
-      let preprocessing: String =
-        switch model.preprocessing {
-        case .none: "none"
-        case .standardize: "standardize"
-        case .minMax: "min-max"
-        }
+      let preprocessing = model.preprocessing.kind.name
+      let outputActivation = CommandLineNames.outputActivation(model.outputActivation)
       if json {
-        try JSONOutput.print([
+        JSONOutput.print([
           "architecture": .array(model.architecture),
           "loss": .string(model.loss.name),
           "task": .string(model.task.rawValue),
           "classes": model.classCount.map { .number(Double($0)) } ?? .null,
-          "output_activation": .string(model.outputActivation?.name ?? "none"),
+          "output_activation": .string(outputActivation),
           "preprocessing": .string(preprocessing),
           "parameters": .number(Double(model.model.parameterCount)),
           "tensors": .object(Dictionary(uniqueKeysWithValues: tensors.map { ($0.0, JSONValue.array($0.1.map { .number(Double($0)) })) })),
@@ -37,7 +33,7 @@ struct InspectCommand: ParsableCommand {
       }
       print("\(file)")
       print("  task: \(model.task.rawValue)\(model.classCount.map { ", \($0) classes" } ?? "")")
-      print("  loss: \(model.loss.name), output activation: \(model.outputActivation?.name ?? "none")")
+      print("  loss: \(model.loss.name), output activation: \(outputActivation)")
       print("  preprocessing: \(preprocessing)")
       print("  layers:")
       for entry in model.architecture {

@@ -35,7 +35,7 @@ struct LabCommand: ParsableCommand {
       }
       try run.write(toDirectory: output)
       if json {
-        print(try run.results.jsonText(), terminator: "")
+        print(run.results.jsonText(), terminator: "")
         return
       }
       if let examples = run.outcomes.first(where: { $0.result.id == "worked-examples" }),

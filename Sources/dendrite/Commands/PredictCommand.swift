@@ -40,7 +40,7 @@ struct PredictCommand: ParsableCommand {
       if json {
         var object: [String: JSONValue] = ["outputs": .array(rows.map { .floats($0) })]
         if let classes { object["classes"] = .array(classes.map { .number(Double($0)) }) }
-        try JSONOutput.print(.object(object))
+        JSONOutput.print(.object(object))
         return
       }
       for (index, row) in rows.enumerated() {

@@ -25,19 +25,19 @@ struct TrainCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Hidden layer widths, comma-separated.", valueName: "64,32"))
   var layers = "128"
 
-  @Option(help: ArgumentHelp("Hidden activation: \(Activation.hiddenNames).", valueName: "NAME"))
-  var activation = "relu"
+  @Option(help: ArgumentHelp("Hidden activation: \(CommandLineNames.list(CommandLineNames.hiddenActivations)).", valueName: "NAME"))
+  var activation = Activation.relu.name
 
-  @Option(help: ArgumentHelp("Loss: \(Loss.allCases.map(\.name).joined(separator: ", ")).", valueName: "NAME"))
+  @Option(help: ArgumentHelp("Loss: \(CommandLineNames.list(CommandLineNames.losses)).", valueName: "NAME"))
   var loss: String?
 
   @Option(help: ArgumentHelp("Override the output layer's activation (e.g. sigmoid with mse).", valueName: "NAME"))
   var outputActivation: String?
 
-  @Option(help: ArgumentHelp("Optimizer: \(optimizerNames.joined(separator: ", ")).", valueName: "NAME"))
-  var optimizer = "adam"
+  @Option(help: ArgumentHelp("Optimizer: \(CommandLineNames.list(CommandLineNames.optimizers)).", valueName: "NAME"))
+  var optimizer = OptimizerKind.adam.name
 
-  @Option(help: "Learning rate (default: 0.001 for adam, adamw, rmsprop; 0.01 for the others).")
+  @Option(help: ArgumentHelp("Learning rate (default: \(Self.defaultLearningRates))."))
   var learningRate: Float?
 
   @Option(help: "Passes over the training data.")
@@ -49,11 +49,11 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Seeds the split, the initial weights and the shuffling.")
   var seed: UInt64 = 42
 
-  @Option(help: ArgumentHelp("classification or regression (default: classification when the labels are classes).", valueName: "KIND"))
+  @Option(help: ArgumentHelp("\(CommandLineNames.list(CommandLineNames.tasks, lastSeparator: " or ")) (default: classification when the labels are classes).", valueName: "KIND"))
   var task: String?
 
-  @Option(help: ArgumentHelp("Feature scaling fitted on the training part: standardize, min-max or none.", valueName: "KIND"))
-  var preprocessing = "standardize"
+  @Option(help: ArgumentHelp("Feature scaling fitted on the training part: \(CommandLineNames.list(CommandLineNames.preprocessings, lastSeparator: " or ")).", valueName: "KIND"))
+  var preprocessing = Preprocessing.Kind.standardize.name
 
   @Option(help: ArgumentHelp("Dropout rate after each hidden layer while training (0 for none).", valueName: "RATE"))
   var dropout: Float = 0
@@ -83,25 +83,26 @@ struct TrainCommand: ParsableCommand {
       throw ValidationError("--learning-rate must be a positive number, got \(learningRate)")
     }
     guard Activation(name: activation) != nil else {
-      throw ValidationError("--activation \(activation): unknown; use one of \(Activation.hiddenNames)")
+      throw ValidationError("--activation \(activation): unknown; use one of \(CommandLineNames.list(CommandLineNames.hiddenActivations))")
     }
     if let loss, Loss(name: loss) == nil {
-      throw ValidationError("--loss \(loss): unknown; use one of \(Loss.allCases.map(\.name).joined(separator: ", "))")
+      throw ValidationError("--loss \(loss): unknown; use one of \(CommandLineNames.list(CommandLineNames.losses))")
     }
     if let outputActivation, Activation(name: outputActivation) == nil {
-      throw ValidationError("--output-activation \(outputActivation): unknown; use one of \(Activation.allCases.map(\.name).joined(separator: ", "))")
+      throw ValidationError("--output-activation \(outputActivation): unknown; use one of \(CommandLineNames.list(CommandLineNames.activations))")
     }
-    guard optimizerNames.contains(optimizer) else {
-      throw ValidationError("--optimizer \(optimizer): unknown; use one of \(optimizerNames.joined(separator: ", "))")
+    guard OptimizerKind(name: optimizer) != nil else {
+      throw ValidationError("--optimizer \(optimizer): unknown; use one of \(CommandLineNames.list(CommandLineNames.optimizers))")
     }
     guard dropout >= 0 && dropout < 1 else {
       throw ValidationError("--dropout must be in [0, 1), got \(dropout)")
     }
-    guard ["standardize", "min-max", "none"].contains(preprocessing) else {
-      throw ValidationError("--preprocessing \(preprocessing): use standardize, min-max or none")
+    guard Preprocessing.Kind(name: preprocessing) != nil else {
+      throw ValidationError(
+        "--preprocessing \(preprocessing): use \(CommandLineNames.list(CommandLineNames.preprocessings, lastSeparator: " or "))")
     }
-    if let task, task != "classification" && task != "regression" {
-      throw ValidationError("--task \(task): use classification or regression")
+    if let task, ModelFile.Task(rawValue: task) == nil {
+      throw ValidationError("--task \(task): use \(CommandLineNames.list(CommandLineNames.tasks, lastSeparator: " or "))")
     }
   }
 
@@ -157,7 +158,7 @@ struct TrainCommand: ParsableCommand {
          "message": .string(diagnostic.message)]
       })
       if let recorder = outcome.gradientFlow { object["gradient_flow"] = recorder.json }
-      try JSONOutput.print(.object(object))
+      JSONOutput.print(.object(object))
       return
     }
     if let recorder = outcome.gradientFlow { Terminal.printError(recorder.report) }
@@ -258,9 +259,12 @@ extension GradientFlowRecorder {
   }
 }
 
-extension Activation {
-  /// The names offered for hidden layers.
-  static var hiddenNames: String {
-    allCases.filter { $0 != .softmax && $0 != .logSoftmax }.map(\.name).joined(separator: ", ")
+extension TrainCommand {
+  /// `--learning-rate`'s defaults by optimizer, for `--help`: "0.001 for adam, adamw,
+  /// rmsprop; 0.01 for the others".
+  static var defaultLearningRates: String {
+    let rates = OptimizerKind.allCases.map(\.defaultLearningRate)
+    let small = OptimizerKind.allCases.filter { $0.defaultLearningRate == rates.min() }.map(\.name)
+    return "\(rates.min() ?? 0) for \(CommandLineNames.list(small)); \(rates.max() ?? 0) for the others"
   }
 }

@@ -1,12 +1,10 @@
 import Dendrite
-import Foundation
 
 /// `--json` output: one JSON object on stdout, keys sorted, nothing else there.
 enum JSONOutput {
-  static func print(_ value: JSONValue) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    Swift.print(String(decoding: try encoder.encode(value), as: UTF8.self))
+  /// Prints `value` as one line of compact JSON (``JSONValue/jsonText(_:)``).
+  static func print(_ value: JSONValue) {
+    Swift.print(value.jsonText())
   }
 
   /// Figures as a JSON object of numbers (non-finite values become null).

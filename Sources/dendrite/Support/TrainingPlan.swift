@@ -30,7 +30,8 @@ struct TrainingPlan {
       throw CommandError(
         "--resume \(command.resume ?? ""): a model file without optimizer state or epoch; resume from a file written by --checkpoint")
     }
-    let regressionRequested = command.task == "regression"
+    let task = command.task.flatMap(ModelFile.Task.init(rawValue:))
+    let regressionRequested = task == .regression
     var data = try DatasetSource.load(command.dataset, regression: regressionRequested)
     if regressionRequested, let classes = data.classIndices {
       data = try Dataset(
@@ -38,7 +39,7 @@ struct TrainingPlan {
         name: data.name, featureNames: data.featureNames)
     }
     let isClassification = data.classCount != nil
-    if command.task == "classification" && !isClassification {
+    if task == .classification && !isClassification {
       throw CommandError("--task classification: the labels of \(data.name) are not whole class numbers")
     }
     if data.classCount == 1 {
@@ -48,7 +49,9 @@ struct TrainingPlan {
     let loss =
       resumed?.loss ?? command.loss.flatMap(Loss.init(name:)) ?? (isClassification ? .softmaxCrossEntropy : .meanSquaredError)
     if !isClassification && !loss.isRegressionCapable {
-      throw CommandError("--loss \(loss.name) needs class labels, but \(data.name) is a regression data set; use mse, mae or huber")
+      throw CommandError(
+        "--loss \(loss.name) needs class labels, but \(data.name) is a regression data set; use "
+          + CommandLineNames.list(CommandLineNames.regressionLosses, lastSeparator: " or "))
     }
     let seed = resumed?.training?["seed"].flatMap { value -> UInt64? in
       if case .number(let n) = value { return UInt64(exactly: n) }
@@ -62,10 +65,10 @@ struct TrainingPlan {
     let preprocessing =
       resumed?.preprocessing
       ?? {
-        switch command.preprocessing {
-        case "min-max": Preprocessing.fitMinMax(rawTrain.features)
-        case "none": Preprocessing.none
-        default: Preprocessing.fitStandardization(rawTrain.features)
+        switch Preprocessing.Kind(name: command.preprocessing) ?? .standardize {
+        case .minMax: Preprocessing.fitMinMax(rawTrain.features)
+        case .none: Preprocessing.none
+        case .standardize: Preprocessing.fitStandardization(rawTrain.features)
         }
       }()
     if let resumed, resumed.inputSize != data.featureCount {
@@ -80,7 +83,8 @@ struct TrainingPlan {
     if let classes = data.classCount {
       let single = classes == 2 && (loss == .sigmoidCrossEntropy || loss == .binaryCrossEntropy)
       if (loss == .sigmoidCrossEntropy || loss == .binaryCrossEntropy) && classes != 2 {
-        throw CommandError("--loss \(loss.name) needs two classes, but \(data.name) has \(classes); use softmax-cross-entropy")
+        throw CommandError(
+          "--loss \(loss.name) needs two classes, but \(data.name) has \(classes); use \(Loss.softmaxCrossEntropy.name)")
       }
       outputs = single ? 1 : classes
     } else {
@@ -97,7 +101,7 @@ struct TrainingPlan {
     optimizerName = resumed?.optimizer?.name ?? command.optimizer
     learningRate =
       resumed?.optimizer?.learningRate
-      ?? command.learningRate ?? (["adam", "adamw", "rmsprop"].contains(command.optimizer) ? 1e-3 : 1e-2)
+      ?? command.learningRate ?? (OptimizerKind(name: command.optimizer) ?? .sgd).defaultLearningRate
     startEpoch = resumed?.training?["epoch"].flatMap { value -> Int? in
       if case .number(let n) = value { return Int(exactly: n) }
       return nil

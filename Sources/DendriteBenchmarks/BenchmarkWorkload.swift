@@ -1,5 +1,4 @@
 import Dendrite
-import Foundation
 
 /// What `dendrite bench` trains: the MLP's initial parameters and batches, and the tiny
 /// network's initial parameters and XOR data.
@@ -124,19 +123,15 @@ public struct BenchmarkWorkload: Sendable, Equatable {
   ///
   /// - Throws: ``BenchmarkWorkloadError`` naming the file and what is wrong with it.
   public static func load(from path: String) throws(BenchmarkWorkloadError) -> BenchmarkWorkload {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      throw BenchmarkWorkloadError(file: path, problem: "no such file (check the path)")
-    }
-    guard !isDirectory.boolValue else {
-      throw BenchmarkWorkloadError(file: path, problem: "is a folder, not a workload file")
-    }
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw BenchmarkWorkloadError(file: path, problem: "cannot be read (permission denied?)")
+    let bytes: [UInt8]
+    do {
+      bytes = try FileContents.bytes(atPath: path)
+    } catch {
+      throw BenchmarkWorkloadError(file: path, problem: error.problem(expecting: "workload file"))
     }
     let file: SafetensorsFile
     do {
-      file = try SafetensorsFile(bytes: Array(data))
+      file = try SafetensorsFile(bytes: bytes)
     } catch {
       throw BenchmarkWorkloadError(file: path, problem: error.reason.description)
     }
@@ -185,27 +180,6 @@ public struct BenchmarkWorkload: Sendable, Equatable {
 
   /// The `dendrite.workload_format` this version reads and writes.
   public static let formatVersion = "1"
-}
-
-/// A workload file that cannot be used: the file and what is wrong, on one line.
-///
-///     workload.safetensors: tensor "mlp.labels" is missing (write the file with Scripts/bench_peers.py)
-public struct BenchmarkWorkloadError: Error, CustomStringConvertible, Equatable, Sendable {
-  /// The file (or the workload's source).
-  public var file: String
-  /// What is wrong, with a hint where one helps.
-  public var problem: String
-
-  /// Creates an error.
-  ///
-  ///     BenchmarkWorkloadError(file: "w.safetensors", problem: "no such file (check the path)")
-  public init(file: String, problem: String) {
-    self.file = file
-    self.problem = problem
-  }
-
-  /// `file: problem`.
-  public var description: String { "\(file): \(problem)" }
 }
 
 // MARK: - Decoding and checking

@@ -14,6 +14,9 @@ import Foundation
 ///   tape (`model.valueWithGradients` and `optimizer.update`, the path `fit` takes with a
 ///   custom objective and any code that differentiates its own function).
 ///
+/// The trainings are ``MLPTraining`` and ``TinyTraining`` and the products
+/// ``GEMMOperands``, which the Benchmarks/ package times too.
+///
 /// A final loss is the loss of the last timed step, computed before its update. With a
 /// workload file written by the script, the peers train from the same weights on the same
 /// batches, so their final losses agree with Dendrite's up to float32 rounding.
@@ -104,34 +107,23 @@ public struct SpeedBenchmark: Sendable {
 
   /// Trains the workload's MLP; samples per second over the timed steps and the final loss.
   ///
-  ///     let (speed, loss) = SpeedBenchmark(steps: 100).measureMLP()   // ≈ 60,000 samples/s, loss ≈ 1.0
+  ///     let (speed, loss) = SpeedBenchmark(steps: 100).measureMLP()   // samples/s, the last step's loss
   public func measureMLP() -> (samplesPerSecond: Double, finalLoss: Float) {
-    let trainer = Trainer(
-      model: workload.makeMLP(), loss: .softmaxCrossEntropy, optimizer: SGD(learningRate: mlpLearningRate))
-    let inputs = workload.mlpInputs
-    let labels = workload.mlpClassIndices.map { Dataset.Labels.classes($0, classCount: workload.mlpLayerSizes.last ?? 0) }
+    let training = MLPTraining(workload: workload, learningRate: mlpLearningRate)
     var loss: Float = .nan
-    for i in 0..<warmupSteps {
-      let b = i % inputs.count
-      loss = Self.trainingStep(trainer, inputs: inputs[b], labels: labels[b])
-    }
+    for _ in 0..<warmupSteps { loss = training.step() }
     let start = DispatchTime.now().uptimeNanoseconds
-    for i in warmupSteps..<(warmupSteps + steps) {
-      let b = i % inputs.count
-      loss = Self.trainingStep(trainer, inputs: inputs[b], labels: labels[b])
-    }
+    for _ in 0..<steps { loss = training.step() }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    return (Double(steps * workload.mlpBatchSize) / seconds, loss)
+    return (Double(steps * training.batchSize) / seconds, loss)
   }
 
   /// Trains the workload's tiny network; microseconds per timed step and the final loss.
   ///
   ///     let (microseconds, loss) = SpeedBenchmark(tinySteps: 1000).measureTinyNetwork()
   public func measureTinyNetwork() -> (microsecondsPerStep: Double, finalLoss: Float) {
-    let trainer = Trainer(
-      model: workload.makeTinyNetwork(), loss: .meanSquaredError, optimizer: SGD(learningRate: tinyLearningRate))
-    let (x, y) = (workload.tinyInputs, Dataset.Labels.targets(workload.tinyTargets))
-    return timeTinySteps { Self.trainingStep(trainer, inputs: x, labels: y) }
+    let training = TinyTraining(workload: workload, learningRate: tinyLearningRate)
+    return timeTinySteps { training.step() }
   }
 
   /// The same training as ``measureTinyNetwork()`` through the gradient tape: each step
@@ -183,7 +175,7 @@ public struct SpeedBenchmark: Sendable {
 
   /// Measures ``TapeOverhead`` (about a second).
   ///
-  ///     let tape = SpeedBenchmark().measureTapeOverhead()   // e.g. 0.29, 0.60 and 2.3 µs
+  ///     let tape = SpeedBenchmark().measureTapeOverhead()   // µs per plain op, per recorded op, per gradient
   public func measureTapeOverhead() -> TapeOverhead {
     let x = Tensor([[0.1, 0.2], [0.3, 0.4]])
     func chain(_ x: Tensor, _ length: Int) -> Tensor {
@@ -217,7 +209,7 @@ public struct SpeedBenchmark: Sendable {
   /// threads (Dendrite has no public per-call thread count: run with `DENDRITE_THREADS=1`
   /// or `dendrite bench --threads 1` for one thread).
   ///
-  ///     SpeedBenchmark().measureGEMM().map(\.gflops)   // e.g. [138, 160, 204] on 2 AVX-512 cores
+  ///     SpeedBenchmark().measureGEMM().map(\.gflops)   // one GFLOP/s figure per shape
   public func measureGEMM() -> [GEMMFigure] {
     gemmShapes.map { Self.measureGEMM(m: $0.m, k: $0.k, n: $0.n) }
   }
@@ -237,31 +229,22 @@ public struct SpeedBenchmark: Sendable {
   }
 }
 
-// MARK: - The training steps
+// MARK: - GEMM
 
 extension SpeedBenchmark {
-  /// One step of the library's compiled training step (``Trainer``): forward pass, loss,
-  /// backward pass and the SGD update (folded into the weight-gradient GEMMs). Returns the
-  /// loss computed before the update; NaN if the batch did not fit (the workload is checked
-  /// when it is made, so it always does).
-  private static func trainingStep(_ trainer: Trainer<Sequential, SGD>, inputs: Tensor, labels: Dataset.Labels) -> Float {
-    (try? trainer.step(inputs: inputs, labels: labels)) ?? .nan
-  }
-
   private static func measureGEMM(m: Int, k: Int, n: Int) -> GEMMFigure {
-    var generator = RandomGenerator(seed: 2)
-    let a = Tensor(randomNormal: [m, k], generator: &generator)
-    let b = Tensor(randomNormal: [k, n], generator: &generator)
-    _ = matmul(a, b)
+    let operands = GEMMOperands(m: m, k: k, n: n)
+    _ = operands.multiply()
     var repetitions = 0
     let start = DispatchTime.now().uptimeNanoseconds
     var elapsed = 0.0
     while elapsed < 0.25 || repetitions < 3 {
-      _ = matmul(a, b)
+      _ = operands.multiply()
       repetitions += 1
       elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
-    let flops = 2 * Double(m) * Double(n) * Double(k) * Double(repetitions)
-    return GEMMFigure(shape: "\(m)x\(k)x\(n)", threads: ComputeSettings.threadCount, gflops: flops / elapsed / 1e9)
+    return GEMMFigure(
+      shape: operands.shape, threads: ComputeSettings.threadCount,
+      gflops: operands.flops * Double(repetitions) / elapsed / 1e9)
   }
 }

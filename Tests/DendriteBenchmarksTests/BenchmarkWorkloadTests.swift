@@ -1,5 +1,5 @@
 import Dendrite
-import DendriteLab
+import DendriteBenchmarks
 import Foundation
 import Testing
 
