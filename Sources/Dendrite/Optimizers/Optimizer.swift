@@ -19,6 +19,9 @@ public struct OptimizerState: Sendable, Equatable {
   /// The parameters updated in the step in progress. Emptied, not replaced, when a step
   /// begins, so that a warm step allocates nothing.
   private var updatedInStep: Set<String> = []
+  /// Whether a whole-model step (``beginWholeStep()``) is in progress: every update joins
+  /// it without the bookkeeping of names.
+  private var isWholeStep = false
 
   /// Creates a state with no step in progress.
   public init(step: Int = 0, slots: [String: Tensor] = [:]) {
@@ -41,6 +44,7 @@ public struct OptimizerState: Sendable, Equatable {
   ///     state.stepNumber(updating: "b")   // 2
   ///     state.stepNumber(updating: "w")   // 2
   public mutating func stepNumber(updating name: String) -> Int {
+    if isWholeStep { return step }
     if !stepInProgress || updatedInStep.contains(name) { startStep() }
     updatedInStep.insert(name)
     return step
@@ -51,7 +55,21 @@ public struct OptimizerState: Sendable, Equatable {
   mutating func startStep() {
     step += 1
     stepInProgress = true
-    updatedInStep.removeAll(keepingCapacity: true)
+    if !updatedInStep.isEmpty { updatedInStep.removeAll(keepingCapacity: true) }
+  }
+
+  /// Begins a whole-model step (``step`` + 1) that every update joins until
+  /// ``endWholeStep()``: what ``Optimizer/update(_:along:)`` and the training step do.
+  mutating func beginWholeStep() {
+    step += 1
+    isWholeStep = true
+  }
+
+  /// Ends a whole-model step: the next per-parameter update begins a new one.
+  mutating func endWholeStep() {
+    isWholeStep = false
+    stepInProgress = false
+    if !updatedInStep.isEmpty { updatedInStep.removeAll(keepingCapacity: true) }
   }
 
   /// Whether two states have the same step count and slots (the parameters updated in
@@ -90,12 +108,13 @@ public protocol Optimizer: Sendable {
 extension Optimizer {
   /// Applies one step to every parameter of `model` that has a gradient.
   public mutating func update<Model: Layer>(_ model: inout Model, along gradients: [String: Tensor]) {
-    state.startStep()
+    state.beginWholeStep()
     var values = model.parameterValues
     for (index, name) in model.parameterNames.enumerated() {
       guard let gradient = gradients[name] else { continue }
       update(&values[index], named: name, gradient: gradient)
     }
+    state.endWholeStep()
     model.parameterValues = values
   }
 }

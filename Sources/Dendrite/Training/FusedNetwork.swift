@@ -115,6 +115,30 @@ final class FusedNetwork {
     return Tensor(shape: [batch, last.outputSize], scalars: Array(last.output[0..<(batch * last.outputSize)]))
   }
 
+  /// One step's forward pass, loss and backward pass (with plain SGD folded in when
+  /// `foldedLearningRate` is given), and the NaN guard's finding: `diverged` when the loss
+  /// or a gradient is not finite, with the position (in `parameterValues` order) of the
+  /// first parameter whose gradient is not. A folded step checks the loss before going
+  /// back (it updates as it goes) and the biases after: every δ passes through some bias's
+  /// column sum, so a non-finite gradient shows in a bias.
+  func pass(
+    inputs: Tensor, labels: Dataset.Labels, loss: Loss, foldedLearningRate: Float?, wantsOutputs: Bool
+  ) -> (loss: Float, outputs: Tensor?, diverged: Bool, nonFiniteParameter: Int?) {
+    let batch = inputs.shape[0]
+    forward(inputs.scalars, batch: batch)
+    let value = lossAndOutputGradient(loss, labels: labels, batch: batch)
+    if foldedLearningRate != nil && !value.isFinite { return (value, nil, true, nil) }
+    let outputs = wantsOutputs ? self.outputs(batch: batch) : nil
+    backward(inputs: inputs.scalars, batch: batch, foldedLearningRate: foldedLearningRate)
+    for (index, layer) in layers.enumerated() {
+      if foldedLearningRate == nil && !allFinite(layer.weightGradient) { return (value, outputs, true, 2 * index) }
+      if !allFinite(foldedLearningRate == nil ? layer.biasGradient : layer.bias) {
+        return (value, outputs, true, 2 * index + 1)
+      }
+    }
+    return (value, outputs, !value.isFinite, nil)
+  }
+
   /// z_l = a_(l−1)·W_lᵀ + b_l, a_l = f(z_l) for every layer, from `inputs` `[batch, in]`.
   func forward(_ inputs: [Float], batch: Int) {
     for index in layers.indices {
@@ -207,4 +231,10 @@ extension Activation {
     default: nil
     }
   }
+}
+
+/// Whether every value is finite (a plain loop: a key-path closure costs more per element).
+private func allFinite(_ values: [Float]) -> Bool {
+  for value in values where !value.isFinite { return false }
+  return true
 }

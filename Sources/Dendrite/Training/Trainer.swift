@@ -72,6 +72,8 @@ public final class Trainer<Model: Layer, Opt: Optimizer> {
   ///   loss or a gradient is not finite (the parameters are left as they were, except after
   ///   a folded plain-SGD step, whose update is already applied).
   @discardableResult
+  @_specialize(exported: true, where Model == Sequential, Opt == SGD)
+  @_specialize(exported: true, where Model == Sequential, Opt == Adam)
   public func step(inputs: Tensor, labels: Dataset.Labels) throws -> Float {
     try engine.checkBatch(inputs: inputs, labels: labels)
     defer { steps += 1 }

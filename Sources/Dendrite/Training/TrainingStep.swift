@@ -24,8 +24,11 @@ final class TrainingStep<Model: Layer> {
   /// On the tape, the model; on the fused path, the model as given (parameters stale).
   private var template: Model
   private let objective: ((_ outputs: Tensor, _ labels: Dataset.Labels) -> Tensor)?
-  /// The input width a trial pass has accepted, and the output width it measured.
-  private var checkedWidths: (inputs: Int, outputs: [Int])?
+  /// The input width a trial pass has accepted, and the output shape it measured.
+  private var checkedInputs: Int?
+  private var checkedOutputShape: [Int] = []
+  /// The labels' class count or target width last checked against the outputs.
+  private var checkedLabels: (classes: Int?, columns: Int?)?
 
   init(
     model: Model, loss: Loss, objective: ((_ outputs: Tensor, _ labels: Dataset.Labels) -> Tensor)? = nil,
@@ -76,22 +79,29 @@ final class TrainingStep<Model: Layer> {
   /// - Throws: ``TrainingError/dataMismatch(_:)`` naming the layer and both widths, or the
   ///   output units against the classes or target columns.
   func checkFits(featureWidth width: Int, labels: Dataset.Labels, dataName: String) throws {
-    if checkedWidths?.inputs != width {
+    if checkedInputs != width {
       switch trialForward(model, input: Tensor.zeros(shape: [1, width])) {
       case .failure(let error):
         throw TrainingError.dataMismatch("\(dataName) has \(width) features, but \(error)")
       case .success(let shape):
-        checkedWidths = (width, shape)
+        guard shape.count == 2 else {
+          throw TrainingError.dataMismatch(
+            "the model turns rows of \(width) features into shape \(shape), not [batch, outputs]")
+        }
+        (checkedInputs, checkedOutputShape, checkedLabels) = (width, shape, nil)
       }
     }
-    guard let outputs = checkedWidths?.outputs else { return }
-    guard outputs.count == 2 else {
-      throw TrainingError.dataMismatch(
-        "the model turns rows of \(width) features into shape \(outputs), not [batch, outputs]")
-    }
-    if objective == nil, let problem = loss.outputProblem(units: outputs[1], labels: labels) {
+    // The output rule, once per kind of labels (every step of a Trainer has the same).
+    let key: (classes: Int?, columns: Int?) =
+      switch labels {
+      case .classes(_, let classCount): (classCount, nil)
+      case .targets(let targets): (nil, targets.shape.last)
+      }
+    if let checked = checkedLabels, checked.classes == key.classes, checked.columns == key.columns { return }
+    if objective == nil, let problem = loss.outputProblem(units: checkedOutputShape[1], labels: labels) {
       throw TrainingError.dataMismatch("\(dataName) \(problem)")
     }
+    checkedLabels = key
   }
 
   /// Checks a batch handed to ``Trainer/step(inputs:labels:)``: rows, label count and range.
@@ -177,48 +187,34 @@ final class TrainingStep<Model: Layer> {
       if !value.scalar.isFinite || firstBad != nil { throw diverged(value.scalar, firstBad) }
       return Gradients(loss: value.scalar, outputs: outputs.withoutDerivative(), byName: gradients, isFolded: false)
     }
-    let batch = inputs.shape[0]
-    network.forward(inputs.scalars, batch: batch)
-    let lossValue = network.lossAndOutputGradient(loss, labels: labels, batch: batch)
-    // A folded step updates as it goes back, so it must not start from a non-finite loss.
-    if foldedLearningRate != nil && !lossValue.isFinite { throw diverged(lossValue, nil) }
-    let outputs = wantsOutputs ? network.outputs(batch: batch) : nil
-    network.backward(inputs: inputs.scalars, batch: batch, foldedLearningRate: foldedLearningRate)
-    if foldedLearningRate != nil {
-      // The update is done. Every δ passes through some bias's column sum, so a non-finite
-      // gradient shows in a bias.
-      if let index = network.layers.firstIndex(where: { !$0.bias.allSatisfy(\.isFinite) }) {
-        throw diverged(lossValue, parameterNames[2 * index + 1])
-      }
-      return Gradients(loss: lossValue, outputs: outputs, byName: nil, isFolded: true)
-    }
-    for (index, layer) in network.layers.enumerated() {
-      if !layer.weightGradient.allSatisfy(\.isFinite) { throw diverged(lossValue, parameterNames[2 * index]) }
-      if !layer.biasGradient.allSatisfy(\.isFinite) { throw diverged(lossValue, parameterNames[2 * index + 1]) }
-    }
-    if !lossValue.isFinite { throw diverged(lossValue, nil) }
+    let pass = network.pass(
+      inputs: inputs, labels: labels, loss: loss, foldedLearningRate: foldedLearningRate, wantsOutputs: wantsOutputs)
+    if pass.diverged { throw diverged(pass.loss, pass.nonFiniteParameter.map { parameterNames[$0] }) }
+    if foldedLearningRate != nil { return Gradients(loss: pass.loss, outputs: pass.outputs, byName: nil, isFolded: true) }
     let byName = wantsNamedGradients ? Dictionary(uniqueKeysWithValues: zip(parameterNames, network.gradientValues)) : nil
-    return Gradients(loss: lossValue, outputs: outputs, byName: byName, isFolded: false)
+    return Gradients(loss: pass.loss, outputs: pass.outputs, byName: byName, isFolded: false)
   }
 
   /// Clips the gradients (when asked) and lets the optimizer update every parameter that
   /// has one: one optimizer step.
   func update<Opt: Optimizer>(with gradients: Gradients, optimizer: inout Opt, clipGradientNorm: Float?) {
     guard !gradients.isFolded else {
-      optimizer.state.startStep()
+      optimizer.state.beginWholeStep()
+      optimizer.state.endWholeStep()
       return
     }
     guard var byName = gradients.byName else {
       // The fused path's gradients, straight from the network's buffers: each parameter's
       // tensor takes its buffer and gives it back, so the built-in optimizers update in place.
       precondition(network != nil && clipGradientNorm == nil, "named gradients are needed to clip")
-      optimizer.state.startStep()
+      optimizer.state.beginWholeStep()
       for (index, layer) in network?.layers.enumerated() ?? [].enumerated() {
         update(&layer.weight, layer.weightShape, Tensor(shape: layer.weightShape, scalars: layer.weightGradient),
                parameterNames[2 * index], &optimizer)
         update(&layer.bias, layer.biasShape, Tensor(shape: layer.biasShape, scalars: layer.biasGradient),
                parameterNames[2 * index + 1], &optimizer)
       }
+      optimizer.state.endWholeStep()
       return
     }
     if let clipGradientNorm { _ = clipByGlobalNorm(&byName, maxNorm: clipGradientNorm) }
@@ -226,12 +222,13 @@ final class TrainingStep<Model: Layer> {
       optimizer.update(&template, along: byName)
       return
     }
-    optimizer.state.startStep()
+    optimizer.state.beginWholeStep()
     for (index, layer) in network.layers.enumerated() {
       let (weightName, biasName) = (parameterNames[2 * index], parameterNames[2 * index + 1])
       if let gradient = byName[weightName] { update(&layer.weight, layer.weightShape, gradient, weightName, &optimizer) }
       if let gradient = byName[biasName] { update(&layer.bias, layer.biasShape, gradient, biasName, &optimizer) }
     }
+    optimizer.state.endWholeStep()
   }
 
   /// One parameter's optimizer update, on a tensor that holds the buffer's only reference
@@ -254,3 +251,4 @@ final class TrainingStep<Model: Layer> {
     return sgd.learningRate
   }
 }
+
