@@ -72,6 +72,13 @@ public struct OptimizerState: Sendable, Equatable {
     if !updatedInStep.isEmpty { updatedInStep.removeAll(keepingCapacity: true) }
   }
 
+  /// Counts a whole-model step whose updates were applied elsewhere (plain SGD folded
+  /// into the gradient GEMMs): ``beginWholeStep()`` and ``endWholeStep()`` in one.
+  mutating func countWholeStep() {
+    step += 1
+    if isWholeStep || stepInProgress { endWholeStep() }
+  }
+
   /// Whether two states have the same step count and slots (the parameters updated in
   /// the step in progress do not count).
   public static func == (lhs: OptimizerState, rhs: OptimizerState) -> Bool {

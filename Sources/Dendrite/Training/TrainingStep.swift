@@ -199,8 +199,7 @@ final class TrainingStep<Model: Layer> {
   /// has one: one optimizer step.
   func update<Opt: Optimizer>(with gradients: Gradients, optimizer: inout Opt, clipGradientNorm: Float?) {
     guard !gradients.isFolded else {
-      optimizer.state.beginWholeStep()
-      optimizer.state.endWholeStep()
+      optimizer.state.countWholeStep()
       return
     }
     guard var byName = gradients.byName else {
