@@ -36,6 +36,12 @@ struct IDXLoaderTests {
       #expect(data.features.scalars == pixels.map(Float.init))
       #expect(data.classIndices == [2, 0, 1])
       #expect(data.classCount == 3)
+      // Bytes: every feature lies in 0…255, and the default scaling divides by that range.
+      #expect(data.featureRange == 0...255)
+      #expect(data.split(testFraction: 0.34, seed: 1).train.featureRange == 0...255)
+      let scaling = Preprocessing.fixedRange(0...255, featureCount: 4)
+      #expect(scaling.apply(Tensor([[0, 51, 255, 127.5]])) == Tensor([[0, 0.2, 1, 0.5]]))
+      #expect(data.replacingFeatures(scaling.apply(data.features)).featureRange == nil)
     }
   }
 

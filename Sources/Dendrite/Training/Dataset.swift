@@ -20,6 +20,11 @@ public struct Dataset: Sendable {
   public var name: String
   /// The feature names, when the source had them.
   public var featureNames: [String]?
+  /// The range every feature lies in by the source's definition (IDX images of bytes:
+  /// 0…255), or nil for tabular data. Image data is scaled by this fixed range by default
+  /// (``Preprocessing/fixedRange(_:featureCount:)``) rather than standardised per column,
+  /// which would give rare pixels huge z-scores.
+  public var featureRange: ClosedRange<Float>?
 
   /// A classification data set.
   ///
@@ -113,6 +118,7 @@ public struct Dataset: Sendable {
     precondition(newFeatures.rank == 2 && newFeatures.shape[0] == count, "replacement features \(newFeatures.shape) for \(count) rows")
     var copy = self
     copy.features = newFeatures
+    copy.featureRange = nil  // the new features need not lie in the old range
     return copy
   }
 

@@ -45,6 +45,20 @@ public enum Preprocessing: Sendable, Equatable {
     return .minMax(minimum: minimum, maximum: maximum)
   }
 
+  /// Min-max scaling by a fixed range that every feature shares, x′ = (x − lower)/(upper − lower):
+  /// pixels 0…255 become 0…1, as Keras's and scikit-learn's examples scale MNIST. Stored as
+  /// ``minMax(minimum:maximum:)``, so model files need nothing new.
+  ///
+  ///     Preprocessing.fixedRange(0...255, featureCount: 784)   // x / 255
+  ///
+  /// - Precondition: `range` has positive width and `featureCount` ≥ 0.
+  public static func fixedRange(_ range: ClosedRange<Float>, featureCount: Int) -> Preprocessing {
+    precondition(range.upperBound > range.lowerBound && featureCount >= 0, "fixedRange needs a range of positive width")
+    return .minMax(
+      minimum: [Float](repeating: range.lowerBound, count: featureCount),
+      maximum: [Float](repeating: range.upperBound, count: featureCount))
+  }
+
   /// The number of features it was fitted on, or nil for `.none`.
   public var featureCount: Int? {
     switch self {

@@ -63,7 +63,9 @@ public enum IDXLoader {
     }
     let features = Tensor(shape: [count, pixels.dimensions[1] * pixels.dimensions[2]], scalars: pixels.body.map { Float($0) })
     do throws(DatasetError) {
-      return try Dataset(features: features, classIndices: classes.body.map { Int($0) }, name: name)
+      var data = try Dataset(features: features, classIndices: classes.body.map { Int($0) }, name: name)
+      data.featureRange = 0...255  // unsigned bytes
+      return data
     } catch {
       throw DataError.invalidDataset(error)
     }

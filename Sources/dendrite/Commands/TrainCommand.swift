@@ -52,8 +52,8 @@ struct TrainCommand: ParsableCommand {
   @Option(help: ArgumentHelp("\(CommandLineNames.list(CommandLineNames.tasks, lastSeparator: " or ")) (default: classification when the labels are classes).", valueName: "KIND"))
   var task: String?
 
-  @Option(help: ArgumentHelp("Feature scaling fitted on the training part: \(CommandLineNames.list(CommandLineNames.preprocessings, lastSeparator: " or ")).", valueName: "KIND"))
-  var preprocessing = Preprocessing.Kind.standardize.name
+  @Option(help: ArgumentHelp("Feature scaling fitted on the training part: \(CommandLineNames.list(CommandLineNames.preprocessings, lastSeparator: " or ")) (default: standardize for tables; images from IDX files are divided by their 0–255 range).", valueName: "KIND"))
+  var preprocessing: String?
 
   @Option(help: ArgumentHelp("Dropout rate after each hidden layer while training (0 for none).", valueName: "RATE"))
   var dropout: Float = 0
@@ -97,7 +97,7 @@ struct TrainCommand: ParsableCommand {
     guard dropout >= 0 && dropout < 1 else {
       throw ValidationError("--dropout must be in [0, 1), got \(dropout)")
     }
-    guard Preprocessing.Kind(name: preprocessing) != nil else {
+    if let preprocessing, Preprocessing.Kind(name: preprocessing) == nil {
       throw ValidationError(
         "--preprocessing \(preprocessing): use \(CommandLineNames.list(CommandLineNames.preprocessings, lastSeparator: " or "))")
     }

@@ -65,10 +65,14 @@ struct TrainingPlan {
     let preprocessing =
       resumed?.preprocessing
       ?? {
-        switch Preprocessing.Kind(name: command.preprocessing) ?? .standardize {
-        case .minMax: Preprocessing.fitMinMax(rawTrain.features)
-        case .none: Preprocessing.none
-        case .standardize: Preprocessing.fitStandardization(rawTrain.features)
+        switch command.preprocessing.flatMap(Preprocessing.Kind.init(name:)) {
+        case .minMax?: Preprocessing.fitMinMax(rawTrain.features)
+        case .none?: Preprocessing.none
+        case .standardize?: Preprocessing.fitStandardization(rawTrain.features)
+        case nil:
+          // Images come scaled by their fixed range; tables standardised per column.
+          rawTrain.featureRange.map { Preprocessing.fixedRange($0, featureCount: rawTrain.featureCount) }
+            ?? Preprocessing.fitStandardization(rawTrain.features)
         }
       }()
     if let resumed, resumed.inputSize != data.featureCount {
