@@ -111,7 +111,9 @@ extension Layer {
         if let outputs {
           totals.add(loss: lossValue, outputs: outputs, labels: batch.labels, lossKind: loss, metrics: metrics)
         }
-        _ = try notify(.batchFinished(epoch: epoch, step: step, stepsPerEpoch: stepsPerEpoch, loss: lossValue))
+        if try notify(.batchFinished(epoch: epoch, step: step, stepsPerEpoch: stepsPerEpoch, loss: lossValue)) == .stop {
+          break training  // after this step; the unfinished epoch gets no History entry
+        }
       }
       var figures = totals.averages(prefix: "")
       figures["lr"] = optimizer.learningRate

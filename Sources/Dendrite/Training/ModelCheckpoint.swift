@@ -47,9 +47,22 @@ public final class ModelCheckpoint: TrainingCallback {
       guard value.isFinite, best.map({ maximizes ? value > $0 : value < $0 }) ?? true else { return .proceed }
       best = value
     }
+    try save(state, epochsDone: epoch + 1, monitored: metrics[monitor])
+    return .proceed
+  }
+
+  /// Writes a checkpoint of `state` now: what `handle` does when the monitored figure
+  /// improves, and what a command does when training is interrupted (then `epochsDone` is
+  /// the number of whole epochs, and a resumed run repeats the unfinished one from the
+  /// parameters the checkpoint holds).
+  ///
+  ///     try checkpoint.save(state, epochsDone: 12)
+  ///
+  /// - Throws: ``ModelFileError`` when the file cannot be written or the model not described.
+  public func save(_ state: TrainingState, epochsDone: Int, monitored: Float? = nil) throws {
     var training = extra
-    training["epoch"] = .number(Double(epoch + 1))
-    if let value = metrics[monitor] { training[monitor] = .float(value) }
+    training["epoch"] = .number(Double(epochsDone))
+    if let monitored { training[monitor] = .float(monitored) }
     // A model that is not a Sequential is stored as module 0 of one: its parameters, and
     // so its optimizer slots, are named `0.<name>` in the file.
     var optimizerState = state.optimizerState
@@ -61,7 +74,6 @@ public final class ModelCheckpoint: TrainingCallback {
       optimizer: ModelFile.OptimizerCheckpoint(name: state.optimizerName, learningRate: state.learningRate, state: optimizerState),
       training: .object(training), inputSize: state.inputSize)
     try file.save(to: path)
-    savedEpoch = epoch + 1
-    return .proceed
+    savedEpoch = epochsDone
   }
 }

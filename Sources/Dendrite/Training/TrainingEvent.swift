@@ -13,7 +13,9 @@ public enum TrainingEvent: Sendable {
   case trainingFinished(epochsRun: Int)
 }
 
-/// Whether `fit` should go on after an event.
+/// Whether `fit` should go on after an event. `.stop` after `epochStarted` or
+/// `epochFinished` ends training at that epoch boundary; after `batchFinished`, right after
+/// that step (the unfinished epoch gets no ``History`` entry); other events ignore it.
 public enum TrainingDecision: Sendable {
   case proceed
   case stop

@@ -114,7 +114,19 @@ struct TrainCommand: ParsableCommand {
       let plan = try TrainingPlan(command: self)
       let advice = plan.advice
       for diagnostic in advice { Terminal.printError(Self.adviceLine(diagnostic)) }
-      let outcome = try plan.train(progress: ProgressBar(quiet: json))
+      let interruption = Interruption()
+      interruption.install()
+      let outcome = try plan.train(
+        progress: ProgressBar(quiet: json, rows: plan.train.count, batchSize: plan.batchSize), interruption: interruption)
+      if let stop = interruption.stoppedAt {
+        // Ctrl-C: no --save (the run did not finish), the checkpoint if one was asked for.
+        let kept = plan.checkpointPath.map { "checkpoint written to \($0) (resume with --resume \($0))" }
+          ?? "nothing saved (--checkpoint FILE keeps the progress)"
+        Terminal.printError(
+          "interrupted in epoch \(stop.epoch + 1) after step \(stop.steps) of \(stop.stepsPerEpoch): "
+            + "\(outcome.history.count) whole epoch\(outcome.history.count == 1 ? "" : "s") of \(plan.describeModel()) trained; \(kept)")
+        throw ExitCode(130)
+      }
       if let save {
         try outcome.model.save(
           to: save, loss: plan.loss, classCount: plan.train.classCount, preprocessing: plan.preprocessing)

@@ -128,17 +128,18 @@ struct TrainingPlan {
     return "\(sizes) MLP, \(loss.name), \(optimizerName) (learning rate \(learningRate)), \(model.parameterCount) parameters"
   }
 
-  func train(progress: ProgressBar) throws -> TrainingOutcome {
+  func train(progress: ProgressBar, interruption: Interruption? = nil) throws -> TrainingOutcome {
     guard var optimizer = resumedOptimizer ?? makeOptimizer(name: optimizerName, learningRate: learningRate) else {
       throw CommandError("--optimizer \(optimizerName): unknown")
     }
     var callbacks: [any TrainingCallback] = [progress.callback]
-    if let checkpointPath {
-      callbacks.append(
-        ModelCheckpoint(
-          path: checkpointPath, loss: loss, classCount: train.classCount, preprocessing: preprocessing,
-          training: ["seed": .number(Double(seed)), "dataset": .string(train.name)]))
+    let checkpoint = checkpointPath.map { path in
+      ModelCheckpoint(
+        path: path, loss: loss, classCount: train.classCount, preprocessing: preprocessing,
+        training: ["seed": .number(Double(seed)), "dataset": .string(train.name)])
     }
+    if let checkpoint { callbacks.append(checkpoint) }
+    if let interruption { callbacks.append(interruption) }
     let gradientFlow = recordsGradientFlow
       ? GradientFlowRecorder(probe: .init(train, loss: loss, rows: Self.gradientFlowProbeRows)) : nil
     if let gradientFlow { callbacks.append(gradientFlow) }
@@ -146,6 +147,14 @@ struct TrainingPlan {
     let history = try model.fit(
       train, loss: loss, optimizer: &optimizer, epochs: epochs, batchSize: batchSize, validation: test,
       seed: seed, startEpoch: startEpoch, callbacks: callbacks)
+    if let interruption, interruption.stoppedAt != nil, let checkpoint {
+      // Ctrl-C: the checkpoint holds the model as the last step left it, to resume from
+      // the start of the unfinished epoch.
+      let state = TrainingState(
+        model: model, optimizerState: optimizer.state, optimizerName: optimizer.name,
+        learningRate: optimizer.learningRate, history: history, inputSize: train.featureCount)
+      try checkpoint.save(state, epochsDone: startEpoch + history.count)
+    }
     return TrainingOutcome(
       model: model, history: history, testScores: model.evaluate(test, loss: loss), gradientFlow: gradientFlow)
   }
