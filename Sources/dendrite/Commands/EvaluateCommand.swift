@@ -54,7 +54,8 @@ struct EvaluateCommand: ParsableCommand {
           "\(dataset) has \(targets.shape[1]) target columns but the model \(model) predicts \(outputs.shape[1]); evaluate it on data like the data it was trained on")
       }
       let scores = file.model.evaluate(scaled, loss: file.loss)
-      let evaluation = Evaluation(data: scaled, outputs: outputs, loss: file.loss)
+      let classNames = (0..<(file.classCount ?? 0)).map(String.init)
+      let evaluation = Evaluation(data: scaled, outputs: outputs, loss: file.loss, classNames: classNames)
       if json {
         var object = scores.mapValues { JSONValue.float($0) }
         object["samples"] = .number(Double(data.count))

@@ -7,13 +7,13 @@ enum Evaluation {
   case classification(ConfusionMatrix, ClassificationReport, classNames: [String])
   case regression(RegressionReport)
 
-  /// The figures of network outputs `outputs` on `data` (features already scaled); a
-  /// classifier's classes are named by their indices.
-  init(data: Dataset, outputs: Tensor, loss: Loss) {
+  /// The figures of network outputs `outputs` on `data`; `classNames` names a classifier's
+  /// classes in order (their indices when it has fewer names than classes).
+  init(data: Dataset, outputs: Tensor, loss: Loss, classNames: [String]) {
     if let classes = data.classIndices, let classCount = data.classCount {
       let matrix = ConfusionMatrix(outputs: outputs, classIndices: classes, classCount: classCount, loss: loss)
-      self = .classification(
-        matrix, ClassificationReport(matrix), classNames: (0..<classCount).map(String.init))
+      let names = classNames.count >= classCount ? Array(classNames.prefix(classCount)) : (0..<classCount).map(String.init)
+      self = .classification(matrix, ClassificationReport(matrix), classNames: names)
     } else {
       self = .regression(RegressionReport(predictions: outputs, targets: data.targets ?? outputs))
     }
