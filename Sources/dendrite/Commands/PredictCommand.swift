@@ -22,7 +22,10 @@ struct PredictCommand: ParsableCommand {
   @Flag(help: "Print one JSON object on stdout instead of text.")
   var json = false
 
+  @OptionGroup var threadOption: ThreadOption
+
   func run() throws {
+    threadOption.apply()
     try reportingErrors {
       let file = try ModelFile.load(from: model)
       let (features, _) = try CSVLoader.loadFeatures(path: input)

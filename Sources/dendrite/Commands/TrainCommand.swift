@@ -144,6 +144,7 @@ struct TrainCommand: ParsableCommand {
   private func report(plan: TrainingPlan, outcome: TrainingOutcome, advice: [Diagnostic]) throws {
     let test = outcome.testScores
     let regression = plan.train.classCount == nil
+    let figures = TestRegressionFigures(plan: plan, model: outcome.model)
     if json {
       var object: [String: JSONValue] = [
         "dataset": .string(plan.train.name),
@@ -161,6 +162,11 @@ struct TrainCommand: ParsableCommand {
       ]
       if regression {
         object["test_mae"] = .float(test["mae"] ?? .nan)
+        if let figures {
+          object["test_rmse"] = .float(figures.report.rootMeanSquaredError)
+          object["test_r2"] = .float(figures.report.rSquared)
+          object["baseline_mae"] = .float(figures.baselineMeanAbsoluteError)
+        }
       } else {
         object["test_accuracy"] = .float(test["accuracy"] ?? .nan)
       }
@@ -176,6 +182,10 @@ struct TrainCommand: ParsableCommand {
     if let recorder = outcome.gradientFlow { Terminal.printError(recorder.report) }
     let summary = regression
       ? String(format: "test mae %.4f  test loss %.4f", test["mae"] ?? .nan, test["loss"] ?? .nan)
+        + (figures.map {
+          String(format: "  test rmse %.4f  test r2 %.4f  baseline mae %.4f", $0.report.rootMeanSquaredError,
+                 $0.report.rSquared, $0.baselineMeanAbsoluteError)
+        } ?? "")
       : String(format: "test accuracy %.4f  test loss %.4f", test["accuracy"] ?? .nan, test["loss"] ?? .nan)
     print("\(plan.train.name): \(plan.describeModel()); trained on \(outcome.history.trainingPath?.description ?? "nothing")")
     print("\(summary)  (\(plan.test.count) held-out rows, \(outcome.history.count) epochs)")
