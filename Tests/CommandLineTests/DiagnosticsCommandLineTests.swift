@@ -79,6 +79,7 @@ struct DiagnosticsCommandLineTests {
     let advice = try #require(try json.json()["advice"] as? [[String: Any]])
     #expect(advice.compactMap { $0["code"] as? String } == ["loss-rose"])
     #expect(advice.first?["severity"] as? String == "warning")
+    #expect(json.stderr.hasPrefix("warning: the training loss rose from "), "\(json.stderr)")
     let quiet = try DendriteProcess.run(["train", "--dataset", "iris", "--epochs", "2", "--json"])
     #expect((try quiet.json()["advice"] as? [Any])?.isEmpty == true)
   }

@@ -136,12 +136,15 @@ struct TrainCommand: ParsableCommand {
       if let save { try checkWritable(save, option: "--save") }
       if let checkpoint { try checkWritable(checkpoint, option: "--checkpoint") }
       let plan = try TrainingPlan(command: self)
-      if let blocker = plan.advice.first(where: { $0.severity == .error }) {
+      let beforeTraining = plan.advice
+      if let blocker = beforeTraining.first(where: { $0.severity == .error }) {
         throw CommandError("\(blocker.message) [\(blocker.code)]")
       }
-      for diagnostic in plan.advice { Terminal.printError(Self.adviceLine(diagnostic)) }
+      for diagnostic in beforeTraining { Terminal.printError(Self.adviceLine(diagnostic)) }
       let outcome = try plan.train(progress: ProgressBar(quiet: json))
-      let advice = plan.advice + outcome.progressAdvice
+      let advice = beforeTraining + outcome.progressAdvice
+      // --json has no summary to repeat the warnings after; the run's own findings still go to stderr.
+      if json { for diagnostic in outcome.progressAdvice { Terminal.printError(Self.adviceLine(diagnostic)) } }
       if let save {
         try outcome.model.save(
           to: save, loss: plan.loss, classCount: plan.train.classCount, preprocessing: plan.preprocessing)
