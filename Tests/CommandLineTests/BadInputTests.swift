@@ -25,6 +25,8 @@ struct BadInputTests {
     BadInput(["train", "--dataset", "one-class.csv", "--save", "one-class.safetensors"], 1, "one-class.csv: every label is 0, so there is one class and nothing to learn", output: "one-class.safetensors"),
     BadInput(["train", "--dataset", "two-rows.csv"], 1, "two-rows.csv has 2 rows, too few to hold out a test part"),
     BadInput(["train", "--dataset", "iris", "--loss", "sigmoid-cross-entropy"], 1, "--loss sigmoid-cross-entropy needs two classes, but iris has 3"),
+    BadInput(["train", "--dataset", "iris", "--loss", "nll", "--output-activation", "linear", "--save", "nll.safetensors"], 1, "nll expects log-probabilities: on linear outputs −z_y has no minimum", contains: "[nll-without-log-softmax]", output: "nll.safetensors"),
+    BadInput(["train", "--dataset", "breast-cancer", "--loss", "binary-cross-entropy", "--output-activation", "softmax"], 1, "softmax over a single output unit is always 1", contains: "[single-unit-softmax]"),
     BadInput(["evaluate", "--model", "iris.safetensors", "--dataset", "label-7.csv"], 1, "label-7.csv has labels up to 7 but the model knows 3 classes (labels 0…2)"),
     BadInput(["evaluate", "--model", "iris.safetensors", "--dataset", "three-features.csv"], 1, "three-features.csv has 3 features but the model iris.safetensors takes 4"),
     BadInput(["predict", "--model", "iris.safetensors", "--input", "rows-3-columns.csv"], 1, "rows-3-columns.csv has 3 columns but the model iris.safetensors takes 4 features"),
@@ -78,6 +80,20 @@ struct BadInputTests {
     BadInput(["train", "--dataset", "iris", "--layers", "10000,10000"], 64, "--layers \"10000,10000\": 10000×10000 weights between positions 1 and 2 are more than 67108864"),
     BadInput(["train", "--dataset", "iris", "--epochs", "0"], 64, "--epochs must be a positive whole number, got 0"),
     BadInput(["train", "--dataset", "iris", "--epochs=-5"], 64, "--epochs must be a positive whole number, got -5"),
+    BadInput(["train", "--dataset", "iris", "--epochs", "-5"], 64, "--epochs must be a positive whole number, got -5"),
+    BadInput(["train", "--dataset", "iris", "--batch-size", "-3"], 64, "--batch-size must be a positive whole number, got -3"),
+    BadInput(["train", "--dataset", "iris", "--learning-rate", "-1"], 64, "--learning-rate must be a positive number, got -1"),
+    BadInput(["train", "--dataset", "iris", "--learning-rate", "-0.5"], 64, "--learning-rate must be a positive number, got -0.5"),
+    BadInput(["train", "--dataset", "iris", "--dropout", "-0.5"], 64, "--dropout must be in [0, 1), got -0.5"),
+    BadInput(["train", "--dataset", "iris", "--seed", "-5"], 64, "--seed must be a whole number from 0 to 18446744073709551615, got -5"),
+    BadInput(["train", "--dataset", "iris", "--seed", "18446744073709551616"], 64, "--seed must be a whole number from 0 to 18446744073709551615, got 18446744073709551616"),
+    BadInput(["train", "--dataset", "iris", "--seed", "4.5"], 64, "--seed must be a whole number from 0 to 18446744073709551615, got 4.5"),
+    BadInput(["train", "--dataset", "iris", "--layers", "-8"], 64, "--layers \"-8\": \"-8\" at position 1 is not a positive whole number"),
+    BadInput(["train", "--dataset", "iris", "--layers", ""], 64, "--layers is empty; give hidden layer sizes like 64,32, or none for no hidden layer"),
+    BadInput(["train", "--dataset", "iris", "--layers", " "], 64, "--layers is empty; give hidden layer sizes like 64,32, or none for no hidden layer"),
+    BadInput(["train", "--dataset", "iris", "--resume", "c.safetensors", "--layers", "8", "--seed", "3"], 64, "--resume takes the model and the run from the checkpoint, so --layers and --seed would be ignored; drop them, or start a new run without --resume"),
+    BadInput(["train", "--dataset", "iris", "--resume", "c.safetensors", "--optimizer", "sgd"], 64, "--resume takes the model and the run from the checkpoint, so --optimizer would be ignored; drop it"),
+    BadInput(["train", "--dataset", "iris", "--resume", "c.safetensors", "--activation", "tanh", "--loss", "mse", "--output-activation", "sigmoid", "--learning-rate", "0.1", "--preprocessing", "none", "--dropout", "0"], 64, "--resume takes the model and the run from the checkpoint, so --activation, --loss, --output-activation, --learning-rate, --preprocessing and --dropout would be ignored"),
     BadInput(["train", "--dataset", "iris", "--batch-size", "0"], 64, "--batch-size must be a positive whole number, got 0"),
     BadInput(["train", "--dataset", "iris", "--batch-size=-3"], 64, "--batch-size must be a positive whole number, got -3"),
     BadInput(["train", "--dataset", "iris", "--learning-rate=-0.1"], 64, "--learning-rate must be a positive number, got -0.1"),
@@ -105,7 +121,7 @@ struct BadInputTests {
   @Test("a diverging run exits 1 with one line and writes neither --save nor --checkpoint")
   func divergingRun() throws {
     try BadInput(
-      ["train", "--dataset", "iris", "--layers", "64", "--loss", "mse", "--learning-rate", "1e30", "--epochs", "5",
+      ["train", "--dataset", "iris", "--task", "regression", "--layers", "64", "--loss", "mse", "--learning-rate", "1e30", "--epochs", "5",
        "--save", "diverged.safetensors", "--checkpoint", "diverged-checkpoint.safetensors"],
       // The first non-finite loss is NaN or infinite depending on the GEMM kernel's rounding
       // (FMA or not); the step, the parameter and the advice are what matter.

@@ -37,7 +37,7 @@ struct AdvisorTests {
 
   // MARK: (b) an activated output before a loss that takes logits
 
-  @Test("softmax or sigmoid output before a logits loss is a double-softmax/-sigmoid error", arguments: [
+  @Test("softmax or sigmoid output before a logits loss warns double-softmax/-sigmoid (it learns, badly)", arguments: [
     (Activation.softmax, Loss.softmaxCrossEntropy, 3, "double-softmax"),
     (.softmax, .sigmoidCrossEntropy, 2, "double-softmax"),
     (.sigmoid, .sigmoidCrossEntropy, 1, "double-sigmoid"),
@@ -47,7 +47,7 @@ struct AdvisorTests {
     let found = check(mlp(outputs: units, output: output), loss)
     #expect(found.map(\.code) == [code])
     let diagnostic = try #require(found.first)
-    #expect(diagnostic.severity == .error)
+    #expect(diagnostic.severity == .warning)
     #expect(diagnostic.message.contains("remove the output activation"))
   }
 
@@ -75,7 +75,7 @@ struct AdvisorTests {
 
   // MARK: (c) probabilities losses on unbounded outputs, NLL without log-softmax
 
-  @Test("binary or categorical cross-entropy on an output outside [0, 1] is an unbounded-probabilities error",
+  @Test("binary or categorical cross-entropy on an output outside [0, 1] warns unbounded-probabilities",
         arguments: [
           (Loss.binaryCrossEntropy, Activation.linear, 1, "sigmoid-cross-entropy"),
           (.binaryCrossEntropy, .relu, 1, "sigmoid-cross-entropy"),
@@ -87,7 +87,7 @@ struct AdvisorTests {
     let found = check(mlp(outputs: units, output: output), loss)
     #expect(found.map(\.code) == ["unbounded-probabilities"])
     let diagnostic = try #require(found.first)
-    #expect(diagnostic.severity == .error)
+    #expect(diagnostic.severity == .warning)
     #expect(diagnostic.message.contains("clips them to [ε, 1 − ε]"))
     #expect(diagnostic.message.contains("use \(fix)"))
   }
@@ -129,8 +129,10 @@ struct AdvisorTests {
     // Softmax cross-entropy on one logit with two classes: both problems.
     #expect(Set(check(mlp(outputs: 1), .softmaxCrossEntropy, classes(2)).map(\.code))
       == ["class-out-of-range", "single-unit-softmax"])
-    // One 0/1 column is how the binary losses and MSE read two classes: fine.
-    #expect(check(mlp(outputs: 1), .meanSquaredError, classes(2)).isEmpty)
+    // One 0/1 column is how the binary losses and MSE read two classes: no range error
+    // (MSE on classes gets its own warning).
+    #expect(check(mlp(outputs: 1), .meanSquaredError, classes(2)).map(\.code) == ["mse-for-classes"])
+    #expect(check(mlp(outputs: 1, output: .sigmoid), .binaryCrossEntropy, classes(2)).isEmpty)
   }
 
   @Test("a binary loss with three classes: error with one output unit, warning with one unit per class")
@@ -200,7 +202,6 @@ struct AdvisorTests {
     (.binaryCrossEntropy, 1, .sigmoid, 2),
     (.categoricalCrossEntropy, 10, .softmax, 10),
     (.negativeLogLikelihood, 10, .logSoftmax, 10),
-    (.meanSquaredError, 3, .linear, 3),
   ])
   func defaultsAreSilent(loss: Loss, units: Int, output: Activation, classCount: Int) {
     for activation in [Activation.relu, .tanh, .leakyRelu, .gelu] {
@@ -222,9 +223,123 @@ struct AdvisorTests {
     let model = mlp(hidden: [8, 8, 8, 8], activation: .sigmoid, outputs: 3, output: .softmax)
     let found = check(model, .softmaxCrossEntropy)
     #expect(found.map(\.code) == ["double-softmax", "vanishing-gradients"])
-    #expect(found.map(\.severity) == [.error, .warning])
+    #expect(found.map(\.severity) == [.warning, .warning])
     let diagnostic = Diagnostic(.warning, code: "sigmoid-mse", message: "slow")
     #expect(diagnostic.description == "warning: slow [sigmoid-mse]")
-    #expect(try #require(found.first).description.hasPrefix("error: softmax output layer"))
+    #expect(try #require(found.first).description.hasPrefix("warning: softmax output layer"))
+    // An error (the run cannot learn) comes before the warnings that the model also gets.
+    let stopped = check(mlp(hidden: [8, 8, 8, 8], activation: .sigmoid, outputs: 3, output: .linear),
+                        .negativeLogLikelihood, classes(3))
+    #expect(stopped.map(\.code) == ["nll-without-log-softmax", "vanishing-gradients"])
+    #expect(stopped.map(\.severity) == [.error, .warning])
+    #expect(try #require(stopped.first).description.hasPrefix("error: nll expects log-probabilities"))
+  }
+
+  @Test("only the configurations that cannot learn are errors", arguments: [
+    ("nll-without-log-softmax", true), ("single-unit-softmax", true), ("class-out-of-range", true),
+    ("double-softmax", false), ("double-sigmoid", false), ("unbounded-probabilities", false),
+    ("sigmoid-mse", false), ("mse-for-classes", false), ("tiny-class", false),
+  ])
+  func errorMeansCannotLearn(code: String, isError: Bool) throws {
+    let cases: [String: [Diagnostic]] = [
+      "nll-without-log-softmax": check(mlp(outputs: 3), .negativeLogLikelihood, classes(3)),
+      "single-unit-softmax": check(mlp(outputs: 1, output: .softmax), .categoricalCrossEntropy),
+      "class-out-of-range": check(mlp(outputs: 2), .softmaxCrossEntropy, classes(4)),
+      "double-softmax": check(mlp(outputs: 3, output: .softmax), .softmaxCrossEntropy),
+      "double-sigmoid": check(mlp(outputs: 1, output: .sigmoid), .sigmoidCrossEntropy),
+      "unbounded-probabilities": check(mlp(outputs: 1), .binaryCrossEntropy),
+      "sigmoid-mse": check(mlp(outputs: 1, output: .sigmoid), .meanSquaredError),
+      "mse-for-classes": check(mlp(outputs: 3), .meanSquaredError, classes(3)),
+      "tiny-class": check(mlp(outputs: 3), .softmaxCrossEntropy, .classes([0, 0, 1, 1, 2], classCount: 3)),
+    ]
+    let diagnostic = try #require(cases[code]?.first { $0.code == code })
+    #expect(diagnostic.severity == (isError ? .error : .warning))
+  }
+
+  // MARK: (g) regression losses on classes
+
+  @Test("MSE, MAE or Huber on class labels with linear outputs warns mse-for-classes with the study's rule",
+        arguments: [Loss.meanSquaredError, .meanAbsoluteError, .huber])
+  func regressionLossOnClasses(loss: Loss) throws {
+    let found = check(mlp(outputs: 3), loss, classes(3))
+    #expect(found.map(\.code) == ["mse-for-classes"])
+    let diagnostic = try #require(found.first)
+    #expect(diagnostic.severity == .warning)
+    #expect(diagnostic.message.hasPrefix("\(loss.name) on 3 classes with linear outputs"))
+    #expect(diagnostic.message.contains("softmax outputs with the log-likelihood: softmax-cross-entropy on 3 logits"))
+    let binary = try #require(check(mlp(outputs: 1), loss, classes(2)).first)
+    #expect(binary.message.hasSuffix("sigmoid-cross-entropy on one logit"))
+    // A sigmoid output gets sigmoid-mse instead; regression targets get nothing.
+    #expect(check(mlp(outputs: 1, output: .sigmoid), loss, classes(2)).map(\.code) == ["sigmoid-mse"])
+    let targets = Dataset.Labels.targets(Tensor(shape: [3, 1], scalars: [0, 1, 2]))
+    #expect(check(mlp(outputs: 1), loss, targets).isEmpty)
+  }
+
+  // MARK: (h) classes with no or one training sample
+
+  @Test("classes with no training sample or only one warn tiny-class, naming them")
+  func tinyClasses() throws {
+    let labels = Dataset.Labels.classes([0, 0, 0, 1, 3, 3, 3, 4], classCount: 5)
+    let found = check(mlp(outputs: 5), .softmaxCrossEntropy, labels)
+    #expect(found.map(\.code) == ["tiny-class"])
+    let diagnostic = try #require(found.first)
+    #expect(diagnostic.severity == .warning)
+    #expect(diagnostic.message.hasPrefix(
+      "class 2 has no training sample and classes 1, 4 have one (of 8 training labels)"))
+    let onlyEmpty = try #require(check(mlp(outputs: 3), .softmaxCrossEntropy, .classes([0, 0, 2, 2], classCount: 3)).first)
+    #expect(onlyEmpty.message.hasPrefix("class 1 has no training sample (of 4 training labels)"))
+    #expect(check(mlp(outputs: 2), .softmaxCrossEntropy, .classes([0, 0, 1, 1], classCount: 2)).isEmpty)
+  }
+
+  @Test("the messages that use κ say that κ is the sigmoid and κ′ its derivative")
+  func kappaIsExplained() {
+    let messages = [
+      check(mlp(outputs: 1, output: .sigmoid), .meanSquaredError),
+      check(mlp(outputs: 1, output: .sigmoid), .sigmoidCrossEntropy),
+      check(mlp(hidden: [8, 8, 8, 8], activation: .sigmoid, outputs: 3), .softmaxCrossEntropy),
+    ].flatMap { $0.map(\.message) }
+    #expect(messages.count == 3)
+    for message in messages where message.contains("κ") {
+      #expect(message.contains("κ is the sigmoid") || message.contains("the sigmoid of")
+        || message.contains("κ′ is the sigmoid's derivative"), "\(message)")
+    }
+  }
+
+  // MARK: (i) after training
+
+  @Test("a first-epoch loss above the starting loss warns loss-rose; a falling or missing one is silent")
+  func lossRose() throws {
+    var history = History()
+    history.epochs = [["loss": 2.5], ["loss": 0.4]]
+    let found = Advisor.checkProgress(startingLoss: 1.25, history: history)
+    #expect(found.map(\.code) == ["loss-rose"])
+    let diagnostic = try #require(found.first)
+    #expect(diagnostic.severity == .warning)
+    #expect(diagnostic.message.hasPrefix("the training loss rose from 1.25 before training to 2.5 after the first epoch"))
+    #expect(diagnostic.message.contains("lower it (--learning-rate"))
+    #expect(Advisor.checkProgress(startingLoss: 3, history: history).isEmpty)
+    #expect(Advisor.checkProgress(startingLoss: .nan, history: history).isEmpty)
+    #expect(Advisor.checkProgress(startingLoss: 1, history: History()).isEmpty)
+  }
+
+  @Test("Adam at learning rate 100 raises the loss in the first epoch: loss-rose; at 0.01 it falls")
+  func lossRoseFromTraining() throws {
+    // Column 0 is the class (±1); the others are fixed noise.
+    let scalars: [Float] = (0..<160).map { (index: Int) -> Float in
+      let row = index / 4
+      let noise = Float((index * 37) % 17) / 8 - 1
+      return index % 4 == 0 ? Float(row % 2) * 2 - 1 : noise
+    }
+    let features = Tensor(shape: [40, 4], scalars: scalars)
+    let data = try Dataset(features: features, classIndices: (0..<40).map { $0 % 2 }, classCount: 2)
+    func progress(learningRate: Float) throws -> [String] {
+      var model = mlp(outputs: 2)
+      var adam = Adam(learningRate: learningRate)
+      let before = model.evaluate(data, loss: .softmaxCrossEntropy)["loss"] ?? .nan
+      let history = try model.fit(data, loss: .softmaxCrossEntropy, optimizer: &adam, epochs: 2, batchSize: 8, seed: 1)
+      return Advisor.checkProgress(startingLoss: before, history: history).map(\.code)
+    }
+    #expect(try progress(learningRate: 100) == ["loss-rose"])
+    #expect(try progress(learningRate: 0.01).isEmpty)
   }
 }

@@ -2,19 +2,26 @@
 /// about, before any training: each finding is a ``Diagnostic`` with a stable code, the
 /// reason and the fix.
 ///
+/// κ is the logistic sigmoid, κ(z) = 1/(1 + e^(−z)), and κ′ its derivative, κ′(z) = κ(z)(1 − κ(z)).
+/// An `error` is a configuration that cannot learn (`dendrite train` stops before training);
+/// a `warning` one that learns badly.
+///
 /// | code | severity | fires on |
 /// | --- | --- | --- |
-/// | `sigmoid-mse` | warning | sigmoid output with MSE, MAE or Huber: every error term carries κ′(z) ≤ 1/4 |
-/// | `double-softmax` | error | softmax output layer with a loss that takes logits (softmax or sigmoid cross-entropy) |
-/// | `double-sigmoid` | error | sigmoid output layer with a loss that takes logits |
-/// | `activated-logits` | warning | another bounded output activation (tanh, relu, …) before a logits loss |
-/// | `unbounded-probabilities` | error | binary or categorical cross-entropy on an output not in [0, 1] (clipping hides it) |
 /// | `nll-without-log-softmax` | error | NLL on an output layer that is not log-softmax |
 /// | `single-unit-softmax` | error | softmax (or a softmax loss) over one output unit: the loss is constant |
 /// | `class-out-of-range` | error | class indices ≥ the number of output units |
 /// | `binary-loss-multiclass` | error / warning | a binary loss with more than two classes (error with one output unit) |
+/// | `sigmoid-mse` | warning | sigmoid output with MSE, MAE or Huber: every error term carries κ′(z) ≤ 1/4 |
+/// | `mse-for-classes` | warning | MSE, MAE or Huber on class labels with linear outputs (classification wants softmax and the log-likelihood) |
+/// | `double-softmax` | warning | softmax output layer with a loss that takes logits (softmax or sigmoid cross-entropy) |
+/// | `double-sigmoid` | warning | sigmoid output layer with a loss that takes logits |
+/// | `activated-logits` | warning | another bounded output activation (tanh, relu, …) before a logits loss |
+/// | `unbounded-probabilities` | warning | binary or categorical cross-entropy on an output not in [0, 1] (clipping hides it) |
 /// | `target-out-of-range` | warning | targets the output activation cannot reach (outside [0, 1] for sigmoid, negative for relu, …) |
+/// | `tiny-class` | warning | a class with no training sample, or only one |
 /// | `vanishing-gradients` | warning | ≥ 4 hidden sigmoid or tanh layers: the error shrinks by κ′ ≤ 1/4 per layer |
+/// | `loss-rose` | warning | after training (``checkProgress(startingLoss:history:)``): the loss after epoch 1 is above the loss before training |
 ///
 /// The sensible defaults are silent: ReLU hidden layers with softmax cross-entropy on C
 /// logits, sigmoid cross-entropy on one logit, binary cross-entropy behind a sigmoid unit,
@@ -43,7 +50,7 @@ public enum Advisor {
   public static func check(model: any Layer, loss: Loss, labels: Dataset.Labels? = nil) -> [Diagnostic] {
     guard let shape = ModelShape(model) else { return [] }
     var found = outputFindings(shape, loss)
-    if let labels { found += labelFindings(shape, loss, labels) }
+    if let labels { found += labelFindings(shape, loss, labels) + classSizeFindings(labels) }
     found += depthFindings(shape)
     return found.filter { $0.severity == .error } + found.filter { $0.severity == .warning }
   }
@@ -58,7 +65,8 @@ public enum Advisor {
     case .meanSquaredError, .meanAbsoluteError, .huber:
       if output == .sigmoid {
         found.append(Diagnostic(.warning, code: "sigmoid-mse", message:
-          "sigmoid output with \(loss.name): every error term is multiplied by κ′(z) = κ(z)(1 − κ(z)) ≤ 1/4, "
+          "sigmoid output with \(loss.name): every error term is multiplied by κ′(z) = κ(z)(1 − κ(z)) ≤ 1/4 "
+          + "(κ is the sigmoid, κ′ its derivative), "
           + "which vanishes when the unit saturates, so a confidently wrong output learns slowest; "
           + "use sigmoid-cross-entropy on the logits (linear output), whose gradient κ(z) − y has no κ′ factor, "
           + "or a linear output for regression"))
@@ -68,8 +76,9 @@ public enum Advisor {
       if output == .softmax || output == .sigmoid {
         let squashed = output == .softmax ? "softmax" : "sigmoid"
         let bound = loss == .softmaxCrossEntropy
-          ? "the largest probability is at most e/(e + C − 1)" : "κ(p) stays within [0.5, 0.731]"
-        found.append(Diagnostic(.error, code: "double-\(squashed)", message:
+          ? "the largest probability is at most e/(e + C − 1)"
+          : "κ(p), the sigmoid of a probability, stays within [0.5, 0.731]"
+        found.append(Diagnostic(.warning, code: "double-\(squashed)", message:
           "\(name) output layer with \(loss.name), which applies \(applied) itself: the \(squashed) is applied twice, "
           + "so the probabilities flatten (\(bound)) and the gradients shrink; "
           + "remove the output activation so that the last layer emits logits"))
@@ -87,7 +96,7 @@ public enum Advisor {
         let fix = output == .logSoftmax
           ? "use nll with log-softmax outputs, or \(expected)-cross-entropy on the logits"
           : "use \(expected)-cross-entropy on the logits (or a \(expected) output layer)"
-        found.append(Diagnostic(.error, code: "unbounded-probabilities", message:
+        found.append(Diagnostic(.warning, code: "unbounded-probabilities", message:
           "\(loss.name) expects probabilities in [0, 1] but the \(name) output layer gives values in "
           + "\(OutputRange(output).map(\.description) ?? "(−∞, ∞)"): the loss clips them to [ε, 1 − ε], which hides "
           + "the problem (a clipped output gets no gradient); \(fix)"))
@@ -140,11 +149,46 @@ public enum Advisor {
           + "give the output layer \(classCount) units")]
       }
       guard loss.isRegressionCapable else { return [] }
-      return rangeFindings(shape, loss, values: [0, 1], what: "0/1 class targets")
+      return squaredErrorFindings(shape, loss, classCount: classCount)
+        + rangeFindings(shape, loss, values: [0, 1], what: "0/1 class targets")
     case .targets(let targets):
       guard loss.isRegressionCapable else { return [] }
       return rangeFindings(shape, loss, values: targets.scalars, what: "regression targets")
     }
+  }
+
+  /// `mse-for-classes`: the study's second rule is softmax outputs with the log-likelihood
+  /// for classification; a regression loss on linear outputs breaks it.
+  private static func squaredErrorFindings(_ shape: ModelShape, _ loss: Loss, classCount: Int) -> [Diagnostic] {
+    guard shape.outputActivation == .linear else { return [] }
+    let fix = classCount == 2 && shape.outputUnits == 1
+      ? "sigmoid-cross-entropy on one logit" : "softmax-cross-entropy on \(classCount) logits"
+    return [Diagnostic(.warning, code: "mse-for-classes", message:
+      "\(loss.name) on \(classCount) classes with linear outputs: the outputs are not probabilities, and the error "
+      + "pulls a correct, confident output (above 1) back as hard as a wrong one, while its gradient does not grow "
+      + "with how wrong the class probability is; for classification use softmax outputs with the log-likelihood: "
+      + "\(fix)")]
+  }
+
+  /// `tiny-class`: classes with no training sample (nothing teaches their output) or one
+  /// (the model can only memorise it, and a stratified split leaves none to test).
+  private static func classSizeFindings(_ labels: Dataset.Labels) -> [Diagnostic] {
+    guard case .classes(let indices, let classCount) = labels else { return [] }
+    var counts = [Int](repeating: 0, count: classCount)
+    for index in indices where counts.indices.contains(index) { counts[index] += 1 }
+    let empty = counts.indices.filter { counts[$0] == 0 }
+    let single = counts.indices.filter { counts[$0] == 1 }
+    guard !empty.isEmpty || !single.isEmpty else { return [] }
+    func classes(_ list: [Int]) -> String {
+      "class\(list.count == 1 ? "" : "es") " + list.map(String.init).joined(separator: ", ")
+    }
+    var parts: [String] = []
+    if !empty.isEmpty { parts.append("\(classes(empty)) \(empty.count == 1 ? "has" : "have") no training sample") }
+    if !single.isEmpty { parts.append("\(classes(single)) \(single.count == 1 ? "has" : "have") one") }
+    return [Diagnostic(.warning, code: "tiny-class", message:
+      parts.joined(separator: " and ") + " (of \(indices.count) training labels): an output with no sample "
+      + "is only ever pushed down, and one sample can be memorised but not generalised from; "
+      + "gather more rows of those classes, or merge or drop them")]
   }
 
   private static func rangeFindings(_ shape: ModelShape, _ loss: Loss, values: [Float], what: String) -> [Diagnostic] {
@@ -161,6 +205,26 @@ public enum Advisor {
       + "use a linear output, or rescale the targets into \(range)")]
   }
 
+  // MARK: After training
+
+  /// The findings from a finished run: `loss-rose` when the training loss at the end of the
+  /// first epoch (`history["loss"][0]`) is above `startingLoss`, the loss of the untrained
+  /// model on the same rows, which points to a learning rate too high.
+  ///
+  ///     let before = model.evaluate(train, loss: .softmaxCrossEntropy)["loss"] ?? .nan
+  ///     let history = try model.fit(train, loss: .softmaxCrossEntropy, optimizer: &adam, epochs: 10)
+  ///     Advisor.checkProgress(startingLoss: before, history: history)   // [] when the loss fell
+  ///
+  /// - Returns: an empty array when the loss fell, or either figure is missing or not finite.
+  public static func checkProgress(startingLoss: Float, history: History) -> [Diagnostic] {
+    guard let first = history["loss"].first, first.isFinite, startingLoss.isFinite, first > startingLoss else {
+      return []
+    }
+    return [Diagnostic(.warning, code: "loss-rose", message:
+      "the training loss rose from \(startingLoss) before training to \(first) after the first epoch: the steps "
+      + "overshoot, so the learning rate is likely too high; lower it (--learning-rate, by 10× say)")]
+  }
+
   // MARK: Depth
 
   private static func depthFindings(_ shape: ModelShape) -> [Diagnostic] {
@@ -169,7 +233,7 @@ public enum Advisor {
     let kinds = Set(saturating).map(\.name).sorted().joined(separator: "/")
     return [Diagnostic(.warning, code: "vanishing-gradients", message:
       "\(saturating.count) hidden \(kinds) layers: backpropagation multiplies the error by Wᵀ·κ′(z) at every layer, "
-      + "with κ′ ≤ 1/4 for sigmoid (tanh′ ≤ 1, near 0 once saturated), so the product of the per-layer factors "
+      + "with κ′ ≤ 1/4 for sigmoid (κ′ is the sigmoid's derivative; tanh′ ≤ 1, near 0 once saturated), so the product of the per-layer factors "
       + "shrinks the early layers' gradients (like (1/4)^\(saturating.count)) and they barely learn; "
       + "use relu hidden layers with He initialisation")]
   }

@@ -11,8 +11,8 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
   public enum Severity: String, Sendable, Equatable, CaseIterable {
     /// Training works but worse than it could: slower learning, a weaker model.
     case warning
-    /// The pairing is wrong: the loss is constant, meaningless or cannot be computed.
-    /// Training may still run (someone may reproduce the mistake on purpose).
+    /// The configuration cannot learn: the loss is constant or meaningless, or a class has
+    /// no output. `dendrite train` stops before training.
     case error
   }
 

@@ -13,20 +13,27 @@ struct TrainCommand: ParsableCommand {
       Splits the data 80/20 (stratified, shuffled with --seed), standardises the features \
       with the training part's statistics, trains, and reports the held-out test figures. \
       The loss decides the output layer unless --output-activation overrides it. \
-      Before training, the advisor checks the model, loss and labels and prints a \
-      `warning:` line for each mistake it finds (`warning: [error] …` for the serious ones; \
-      training still runs).
+      Before training, the advisor checks the model, loss and labels: a configuration that \
+      cannot learn (a class with no output unit, softmax over one unit, nll without \
+      log-softmax) stops with an `error:` line and exit 1; one that learns badly gets a \
+      `warning:` line, printed before training and again after the summary. \
+      --resume takes the model, loss, optimizer, seed and preprocessing from the checkpoint, \
+      so giving --layers, --activation, --loss, --output-activation, --optimizer, \
+      --learning-rate, --seed, --preprocessing or --dropout with it is an error.
       """
   )
 
   @Option(help: ArgumentHelp("A bundled data set (see `dendrite datasets`), a CSV file or an IDX images file.", valueName: "NAME|FILE"))
   var dataset: String
 
-  @Option(help: ArgumentHelp("Hidden layer widths, comma-separated.", valueName: "64,32"))
-  var layers = "128"
+  @Option(parsing: .unconditional, help: ArgumentHelp(
+    "Hidden layer widths, comma-separated; `none` for no hidden layer (default: \(Self.defaultLayers)).", valueName: "64,32"))
+  var layers: String?
 
-  @Option(help: ArgumentHelp("Hidden activation: \(CommandLineNames.list(CommandLineNames.hiddenActivations)).", valueName: "NAME"))
-  var activation = Activation.relu.name
+  @Option(help: ArgumentHelp(
+    "Hidden activation: \(CommandLineNames.list(CommandLineNames.hiddenActivations)) (default: \(Self.defaultActivation)).",
+    valueName: "NAME"))
+  var activation: String?
 
   @Option(help: ArgumentHelp("Loss: \(CommandLineNames.list(CommandLineNames.losses)).", valueName: "NAME"))
   var loss: String?
@@ -34,29 +41,36 @@ struct TrainCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Override the output layer's activation (e.g. sigmoid with mse).", valueName: "NAME"))
   var outputActivation: String?
 
-  @Option(help: ArgumentHelp("Optimizer: \(CommandLineNames.list(CommandLineNames.optimizers)).", valueName: "NAME"))
-  var optimizer = OptimizerKind.adam.name
+  @Option(help: ArgumentHelp(
+    "Optimizer: \(CommandLineNames.list(CommandLineNames.optimizers)) (default: \(Self.defaultOptimizer)).", valueName: "NAME"))
+  var optimizer: String?
 
-  @Option(help: ArgumentHelp("Learning rate (default: \(Self.defaultLearningRates))."))
+  @Option(parsing: .unconditional, help: ArgumentHelp("Learning rate (default: \(Self.defaultLearningRates))."))
   var learningRate: Float?
 
-  @Option(help: "Passes over the training data.")
+  @Option(parsing: .unconditional, help: "Passes over the training data.")
   var epochs = 200
 
-  @Option(help: "Rows per training step.")
+  @Option(parsing: .unconditional, help: "Rows per training step.")
   var batchSize = 32
 
-  @Option(help: "Seeds the split, the initial weights and the shuffling.")
-  var seed: UInt64 = 42
+  @Option(parsing: .unconditional, help: ArgumentHelp(
+    "Seeds the split, the initial weights and the shuffling: a whole number from 0 to \(UInt64.max) (default: \(Self.defaultSeed)).",
+    valueName: "N"))
+  var seed: String?
 
   @Option(help: ArgumentHelp("\(CommandLineNames.list(CommandLineNames.tasks, lastSeparator: " or ")) (default: classification when the labels are classes).", valueName: "KIND"))
   var task: String?
 
-  @Option(help: ArgumentHelp("Feature scaling fitted on the training part: \(CommandLineNames.list(CommandLineNames.preprocessings, lastSeparator: " or ")) (default: standardize for tables; images from IDX files are divided by their 0–255 range).", valueName: "KIND"))
+  @Option(help: ArgumentHelp(
+    "Feature scaling fitted on the training part: \(CommandLineNames.list(CommandLineNames.preprocessings, lastSeparator: " or ")) "
+      + "(default: \(Self.defaultPreprocessing) for tables; images from IDX files are divided by their 0–255 range).",
+    valueName: "KIND"))
   var preprocessing: String?
 
-  @Option(help: ArgumentHelp("Dropout rate after each hidden layer while training (0 for none).", valueName: "RATE"))
-  var dropout: Float = 0
+  @Option(parsing: .unconditional, help: ArgumentHelp(
+    "Dropout rate after each hidden layer while training (default: 0, none).", valueName: "RATE"))
+  var dropout: Float?
 
   @Option(help: ArgumentHelp("Save the trained model (safetensors).", valueName: "FILE"))
   var save: String?
@@ -76,13 +90,24 @@ struct TrainCommand: ParsableCommand {
   @OptionGroup var threadOption: ThreadOption
 
   func validate() throws {
-    _ = try LayerSizes.parse(layers)
+    if resume != nil {
+      let given = modelOptionsGiven
+      guard given.isEmpty else {
+        throw ValidationError(
+          "--resume takes the model and the run from the checkpoint, so \(CommandLineNames.list(given, lastSeparator: " and ")) "
+            + "would be ignored; drop \(given.count == 1 ? "it" : "them"), or start a new run without --resume")
+      }
+    }
+    if let layers { _ = try LayerSizes.parse(layers) }
+    if let seed, UInt64(seed) == nil {
+      throw ValidationError("--seed must be a whole number from 0 to \(UInt64.max), got \(seed)")
+    }
     guard epochs > 0 else { throw ValidationError("--epochs must be a positive whole number, got \(epochs)") }
     guard batchSize > 0 else { throw ValidationError("--batch-size must be a positive whole number, got \(batchSize)") }
     if let learningRate, !(learningRate.isFinite && learningRate > 0) {
-      throw ValidationError("--learning-rate must be a positive number, got \(learningRate)")
+      throw ValidationError("--learning-rate must be a positive number, got \(Self.format(learningRate))")
     }
-    guard Activation(name: activation) != nil else {
+    if let activation, Activation(name: activation) == nil {
       throw ValidationError("--activation \(activation): unknown; use one of \(CommandLineNames.list(CommandLineNames.hiddenActivations))")
     }
     if let loss, Loss(name: loss) == nil {
@@ -91,11 +116,11 @@ struct TrainCommand: ParsableCommand {
     if let outputActivation, Activation(name: outputActivation) == nil {
       throw ValidationError("--output-activation \(outputActivation): unknown; use one of \(CommandLineNames.list(CommandLineNames.activations))")
     }
-    guard OptimizerKind(name: optimizer) != nil else {
+    if let optimizer, OptimizerKind(name: optimizer) == nil {
       throw ValidationError("--optimizer \(optimizer): unknown; use one of \(CommandLineNames.list(CommandLineNames.optimizers))")
     }
-    guard dropout >= 0 && dropout < 1 else {
-      throw ValidationError("--dropout must be in [0, 1), got \(dropout)")
+    if let dropout, !(dropout >= 0 && dropout < 1) {
+      throw ValidationError("--dropout must be in [0, 1), got \(Self.format(dropout))")
     }
     if let preprocessing, Preprocessing.Kind(name: preprocessing) == nil {
       throw ValidationError(
@@ -112,8 +137,11 @@ struct TrainCommand: ParsableCommand {
       if let save { try checkWritable(save, option: "--save") }
       if let checkpoint { try checkWritable(checkpoint, option: "--checkpoint") }
       let plan = try TrainingPlan(command: self)
-      let advice = plan.advice
-      for diagnostic in advice { Terminal.printError(Self.adviceLine(diagnostic)) }
+      let beforeTraining = plan.advice
+      if let blocker = beforeTraining.first(where: { $0.severity == .error }) {
+        throw CommandError("\(blocker.message) [\(blocker.code)]")
+      }
+      for diagnostic in beforeTraining { Terminal.printError(Self.adviceLine(diagnostic)) }
       let interruption = Interruption()
       interruption.install()
       let outcome = try plan.train(
@@ -127,6 +155,9 @@ struct TrainCommand: ParsableCommand {
             + "\(outcome.history.count) whole epoch\(outcome.history.count == 1 ? "" : "s") of \(plan.describeModel()) trained; \(kept)")
         throw ExitCode(130)
       }
+      let advice = beforeTraining + outcome.progressAdvice
+      // --json has no summary to repeat the warnings after; the run's own findings still go to stderr.
+      if json { for diagnostic in outcome.progressAdvice { Terminal.printError(Self.adviceLine(diagnostic)) } }
       if let save {
         try outcome.model.save(
           to: save, loss: plan.loss, classCount: plan.train.classCount, preprocessing: plan.preprocessing)
@@ -135,10 +166,9 @@ struct TrainCommand: ParsableCommand {
     }
   }
 
-  /// `warning: <message> [code]`, or `warning: [error] <message> [code]` for an error-severity
-  /// finding (training still runs: a user may reproduce the mistake on purpose).
+  /// `warning: <message> [code]`: a finding that lets training run (the errors stop it).
   static func adviceLine(_ diagnostic: Diagnostic) -> String {
-    "warning: \(diagnostic.severity == .error ? "[error] " : "")\(diagnostic.message) [\(diagnostic.code)]"
+    "warning: \(diagnostic.message) [\(diagnostic.code)]"
   }
 
   private func report(plan: TrainingPlan, outcome: TrainingOutcome, advice: [Diagnostic]) throws {
@@ -190,6 +220,11 @@ struct TrainCommand: ParsableCommand {
     print("\(plan.train.name): \(plan.describeModel()); trained on \(outcome.history.trainingPath?.description ?? "nothing")")
     print("\(summary)  (\(plan.test.count) held-out rows, \(outcome.history.count) epochs)")
     if let save { print("saved \(save)") }
+    // The warnings again, where they are seen: the ones before training have scrolled away.
+    if !advice.isEmpty {
+      fflush(nil)  // the summary (stdout) before the warnings (stderr)
+      for diagnostic in advice { Terminal.printError(Self.adviceLine(diagnostic)) }
+    }
   }
 }
 

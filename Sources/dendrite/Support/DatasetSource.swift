@@ -3,12 +3,14 @@ import DendriteData
 import Foundation
 
 /// `--dataset NAME|FILE`: a bundled data set by name, a CSV file, or an IDX images file
-/// whose labels lie beside it.
+/// whose labels lie beside it. Bundled names are matched ignoring case and `_`/`-`
+/// (`Digits`, `BREAST_CANCER`).
 enum DatasetSource {
   static func load(_ argument: String, regression: Bool) throws -> Dataset {
     let lowercased = argument.lowercased()
-    if Datasets.catalog.contains(where: { $0.name == argument }) {
-      return try Datasets.named(argument)
+    let bundledName = String(lowercased.map { $0 == "_" ? "-" : $0 })
+    if Datasets.catalog.contains(where: { $0.name == bundledName }) {
+      return try Datasets.named(bundledName)
     }
     if lowercased.hasSuffix(".csv") {
       return try CSVLoader.load(path: argument, task: regression ? .regression : nil)

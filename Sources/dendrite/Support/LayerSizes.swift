@@ -4,9 +4,14 @@ import Foundation
 /// `--layers 64,32`: the hidden layer widths, checked with a message that says where the
 /// problem is.
 enum LayerSizes {
-  /// Parses `64,32`; an empty string means no hidden layer.
+  /// Parses `64,32`; `none` means no hidden layer, and an empty string is an error (an
+  /// unset shell variable should not silently drop the hidden layers).
   static func parse(_ text: String) throws -> [Int] {
-    if text.trimmingCharacters(in: .whitespaces).isEmpty { return [] }
+    let whole = text.trimmingCharacters(in: .whitespaces)
+    if whole.lowercased() == noHiddenLayer { return [] }
+    guard !whole.isEmpty else {
+      throw ValidationError("--layers is empty; give hidden layer sizes like 64,32, or \(noHiddenLayer) for no hidden layer")
+    }
     let sizes = try text.split(separator: ",", omittingEmptySubsequences: false).enumerated().map { index, part in
       let trimmed = part.trimmingCharacters(in: .whitespaces)
       guard !trimmed.isEmpty else {
@@ -30,6 +35,8 @@ enum LayerSizes {
     return sizes
   }
 
+  /// The `--layers` value that asks for no hidden layer (a linear or logistic model).
+  static let noHiddenLayer = "none"
   /// The widest hidden layer accepted: wider ones would exhaust memory (a trap, not an error).
   static let maximumWidth = 65_536
   /// The most weights between two hidden layers (2²⁶ floats, 256 MiB).

@@ -56,7 +56,7 @@ struct TrainingPlan {
     let seed = resumed?.training?["seed"].flatMap { value -> UInt64? in
       if case .number(let n) = value { return UInt64(exactly: n) }
       return nil
-    } ?? command.seed
+    } ?? command.seedValue
     let (rawTrain, rawTest) = data.split(testFraction: 0.2, seed: seed)
     guard rawTest.count > 0 else {
       throw CommandError(
@@ -95,17 +95,17 @@ struct TrainingPlan {
       outputs = data.targets?.shape[1] ?? 1
     }
     let outputActivation = command.outputActivation.flatMap(Activation.init(name:)) ?? loss.outputLayerActivation
-    let hidden = try LayerSizes.parse(command.layers)
+    let hidden = try command.hiddenSizes
     model =
       resumed?.model
       ?? .multilayerPerceptron(
-        inputSize: data.featureCount, hiddenSizes: hidden, activation: Activation(name: command.activation) ?? .relu,
-        outputSize: outputs, outputActivation: outputActivation, dropout: command.dropout, seed: seed)
+        inputSize: data.featureCount, hiddenSizes: hidden, activation: command.hiddenActivation,
+        outputSize: outputs, outputActivation: outputActivation, dropout: command.dropoutRate, seed: seed)
     resumedOptimizer = resumed?.optimizer?.makeOptimizer()
-    optimizerName = resumed?.optimizer?.name ?? command.optimizer
+    optimizerName = resumed?.optimizer?.name ?? command.optimizerKind.name
     learningRate =
       resumed?.optimizer?.learningRate
-      ?? command.learningRate ?? (OptimizerKind(name: command.optimizer) ?? .sgd).defaultLearningRate
+      ?? command.learningRate ?? command.optimizerKind.defaultLearningRate
     startEpoch = resumed?.training?["epoch"].flatMap { value -> Int? in
       if case .number(let n) = value { return Int(exactly: n) }
       return nil
@@ -120,7 +120,8 @@ struct TrainingPlan {
     recordsGradientFlow = command.gradientFlow
   }
 
-  /// The advisor's findings for this model, loss and training labels, before training.
+  /// The advisor's findings for this model, loss and training labels, before training:
+  /// errors (the run cannot learn) first, then warnings.
   var advice: [Diagnostic] { Advisor.check(model: model, loss: loss, labels: train.labels) }
 
   func describeModel() -> String {
@@ -144,6 +145,7 @@ struct TrainingPlan {
       ? GradientFlowRecorder(probe: .init(train, loss: loss, rows: Self.gradientFlowProbeRows)) : nil
     if let gradientFlow { callbacks.append(gradientFlow) }
     var model = model
+    let startingLoss = model.evaluate(train, loss: loss)["loss"] ?? .nan
     let history = try model.fit(
       train, loss: loss, optimizer: &optimizer, epochs: epochs, batchSize: batchSize, validation: test,
       seed: seed, startEpoch: startEpoch, callbacks: callbacks)
@@ -156,7 +158,8 @@ struct TrainingPlan {
       try checkpoint.save(state, epochsDone: startEpoch + history.count)
     }
     return TrainingOutcome(
-      model: model, history: history, testScores: model.evaluate(test, loss: loss), gradientFlow: gradientFlow)
+      model: model, history: history, testScores: model.evaluate(test, loss: loss), gradientFlow: gradientFlow,
+      progressAdvice: Advisor.checkProgress(startingLoss: startingLoss, history: history))
   }
 }
 
@@ -167,4 +170,6 @@ struct TrainingOutcome {
   let testScores: [String: Float]
   /// The gradient-flow record, with `--gradient-flow`.
   let gradientFlow: GradientFlowRecorder?
+  /// The advisor's findings from the run itself (`loss-rose`).
+  let progressAdvice: [Diagnostic]
 }
