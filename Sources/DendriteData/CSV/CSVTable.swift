@@ -1,5 +1,5 @@
-/// A CSV file's cells, every one validated as a finite 32-bit number, split into feature
-/// columns and an optional label column.
+/// A CSV file's cells, split into feature columns, every cell validated as a finite 32-bit
+/// number, and an optional label column, whose cells may be text (class names).
 ///
 /// Row 1 is a header when any of its cells is text that is not a number (an empty cell
 /// alone does not make a header: it is a missing value).
@@ -12,8 +12,9 @@ struct CSVTable {
   var width: Int
   /// The features, row-major, `rowCount × featureCount`.
   var features: [Float] = []
-  /// The label column's values, texts and lines; empty when there is no label column.
-  var labels: [Double] = []
+  /// The label column's values (nil for a text label such as `setosa`), texts (trimmed)
+  /// and lines; empty when there is no label column.
+  var labels: [Double?] = []
   var labelTexts: [String] = []
   var labelLines: [Int] = []
   /// The label column's position, from 0.
@@ -54,26 +55,30 @@ struct CSVTable {
     for (index, text) in record.fields.enumerated() {
       let line = record.fieldLines[index]
       let isLabel = index == labelIndex
-      let value = try Self.number(text, file: file, line: line, column: index + 1, isLabel: isLabel)
       if isLabel {
-        labels.append(value)
-        labelTexts.append(text)
+        labels.append(try Self.label(text, file: file, line: line, column: index + 1))
+        labelTexts.append(text.trimmingSpaces)
         labelLines.append(line)
       } else {
-        features.append(Float(value))
+        features.append(Float(try Self.number(text, file: file, line: line, column: index + 1)))
       }
     }
   }
 
   /// The cell's value, or the error that says why it has none.
-  private static func number(_ text: String, file: String, line: Int, column: Int, isLabel: Bool) throws(DataError) -> Double {
+  private static func number(_ text: String, file: String, line: Int, column: Int) throws(DataError) -> Double {
+    guard let value = try label(text, file: file, line: line, column: column) else {
+      throw DataError.notANumber(file: file, line: line, column: column, text: text)
+    }
+    return value
+  }
+
+  /// A label cell's value, nil when it is text (a class name); an empty cell or a
+  /// non-finite number throws.
+  private static func label(_ text: String, file: String, line: Int, column: Int) throws(DataError) -> Double? {
     let trimmed = text.trimmingSpaces
     guard !trimmed.isEmpty else { throw DataError.missingValue(file: file, line: line, column: column) }
-    guard let value = Double(trimmed) else {
-      throw isLabel
-        ? DataError.labelNotANumber(file: file, line: line, column: column, text: text)
-        : DataError.notANumber(file: file, line: line, column: column, text: text)
-    }
+    guard let value = Double(trimmed) else { return nil }
     guard value.isFinite, Float(value).isFinite else {
       throw DataError.notFinite(file: file, line: line, column: column, text: text)
     }
@@ -85,10 +90,11 @@ struct CSVTable {
     case .last: return width - 1
     case .first: return 0
     case .index(let index):
-      guard index >= 0, index < width else {
-        throw DataError.missingLabelColumn(file: file, label: "at index \(index) (from 0)", columnCount: width, available: header)
+      let position = index < 0 ? width + index : index
+      guard position >= 0, position < width else {
+        throw DataError.missingLabelColumn(file: file, label: "at index \(index) (\(index < 0 ? "-1 is the last" : "from 0"))", columnCount: width, available: header)
       }
-      return index
+      return position
     case .name(let name):
       let key = name.trimmingSpaces.lowercased()
       guard let header,
