@@ -105,7 +105,8 @@ public struct ModelFile: Sendable {
   ///   non-finite or zero scale, when an optimizer slot names no parameter or has
   ///   another shape, or when `classNames` are not one per class.
   /// - Parameters:
-  ///   - classNames: one name per class, in index order; nil to name classes by index.
+  ///   - classNames: one name per class, in index order; nil to name classes by index
+  ///     (names that are the indices, `["0", "1", "2"]`, are stored as nil).
   ///   - labelColumn: the CSV column the labels came from, recorded for the user.
   public init(
     model: Sequential, loss: Loss, classCount: Int?, preprocessing: Preprocessing = .none,
@@ -169,7 +170,9 @@ public struct ModelFile: Sendable {
     self.model = model
     self.loss = loss
     self.classCount = classCount
-    self.classNames = classNames
+    // Names that are the indices themselves ("0", "1", …) say nothing: such a file is
+    // written as one without names, byte for byte.
+    self.classNames = classNames == classCount.map { (0..<$0).map(String.init) } ? nil : classNames
     self.labelColumn = labelColumn
     self.preprocessing = preprocessing
     self.optimizer = optimizer
