@@ -88,3 +88,20 @@ struct LabelEncodingTests {
     #expect(bare.labelColumnDescription == "2")
   }
 }
+
+@Suite("CSV header detection with text labels")
+struct TextLabelHeaderTests {
+  @Test("a file without a header whose labels are text keeps its first row; a header above text labels is a header")
+  func headerDetection() throws {
+    let bare = try CSVLoader.load(text: "5.1,3.5,setosa\n4.9,3.0,setosa\n6.7,3.0,virginica\n")
+    #expect(bare.count == 3)
+    #expect(bare.featureNames == nil)
+    #expect(bare.classNames == ["setosa", "virginica"])
+    #expect(bare.classIndices == [0, 0, 1])
+    let headed = try CSVLoader.load(text: "sepal,petal,species\n5.1,3.5,setosa\n6.7,3.0,virginica\n")
+    #expect(headed.count == 2)
+    #expect(headed.featureNames == ["sepal", "petal"])
+    #expect(headed.classNames == ["setosa", "virginica"])
+    #expect(throws: DataError.noDataRows(file: "input.csv")) { try CSVLoader.load(text: "a,b,species\n") }
+  }
+}

@@ -7,8 +7,8 @@ import Dendrite
 ///     let (rows, header) = try CSVLoader.loadFeatures(path: "rows.csv")      // no label column
 ///
 /// The format is RFC 4180: an optional UTF-8 byte-order mark, LF or CRLF line ends, fields
-/// in double quotes holding commas, line ends or `""`. Row 1 is a header when any of its
-/// cells is text that is not a number. Every feature cell must be a finite number that fits
+/// in double quotes holding commas, line ends or `""`. Row 1 is a header when one of its
+/// cells is text that is not a number above a number in row 2 (or there is no row 2). Every feature cell must be a finite number that fits
 /// a `Float`; an empty cell, a ragged row, text, NaN or infinity throws a ``DataError`` that
 /// names the line and column.
 ///

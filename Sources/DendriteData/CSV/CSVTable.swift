@@ -1,8 +1,10 @@
 /// A CSV file's cells, split into feature columns, every cell validated as a finite 32-bit
 /// number, and an optional label column, whose cells may be text (class names).
 ///
-/// Row 1 is a header when any of its cells is text that is not a number (an empty cell
-/// alone does not make a header: it is a missing value).
+/// Row 1 is a header when one of its cells is text that is not a number (an empty cell
+/// alone does not make a header: it is a missing value) and row 2 holds a number in that
+/// column, or there is no row 2. So a file without a header whose labels are class names
+/// (`5.1,3.5,setosa` above `4.9,3.0,setosa`) keeps its first row as data.
 struct CSVTable {
   /// The header row, when the file has one.
   var header: [String]?
@@ -29,10 +31,8 @@ struct CSVTable {
   static func read(bytes: [UInt8], file: String, labelColumn: LabelColumn?) throws(DataError) -> CSVTable {
     var parser = CSVParser(bytes: bytes, file: file)
     guard let first = try parser.next() else { throw DataError.emptyFile(file: file) }
-    let isHeader = first.fields.contains { text in
-      let trimmed = text.trimmingSpaces
-      return !trimmed.isEmpty && Double(trimmed) == nil
-    }
+    let second = try parser.next()
+    let isHeader = Self.isHeader(first, above: second)
     var table = CSVTable(header: isHeader ? first.fields : nil, width: first.fields.count)
     if let labelColumn {
       let index = try resolve(labelColumn, header: table.header, width: table.width, file: file)
@@ -43,9 +43,23 @@ struct CSVTable {
       table.featureNames = table.header
     }
     if !isHeader { try table.append(first, file: file) }
+    if let second { try table.append(second, file: file) }
     while let record = try parser.next() { try table.append(record, file: file) }
     guard table.rowCount > 0 else { throw DataError.noDataRows(file: file) }
     return table
+  }
+
+  /// Whether `first` is a header: text in a column where `second` has a number, or text
+  /// anywhere when there is no second row.
+  private static func isHeader(_ first: CSVParser.Record, above second: CSVParser.Record?) -> Bool {
+    let textColumns = first.fields.indices.filter { column in
+      let trimmed = first.fields[column].trimmingSpaces
+      return !trimmed.isEmpty && Double(trimmed) == nil
+    }
+    guard let second else { return !textColumns.isEmpty }
+    return textColumns.contains { column in
+      column < second.fields.count && Double(second.fields[column].trimmingSpaces) != nil
+    }
   }
 
   private mutating func append(_ record: CSVParser.Record, file: String) throws(DataError) {
