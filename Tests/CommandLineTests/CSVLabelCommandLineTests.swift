@@ -79,6 +79,17 @@ struct CSVLabelCommandLineTests {
       #expect(object["task"] as? String == "classification")
       #expect(object["class_names"] as? [String] == ["a", "b"])
     }
+    let model = directory.appendingPathComponent("first.safetensors").path
+    let saved = try DendriteProcess.run(["train", "--dataset", data, "--label", "label", "--epochs", "30", "--save", model])
+    #expect(saved.status == 0, "\(saved.stderr)")
+    let evaluate = try DendriteProcess.run(["evaluate", "--model", model, "--dataset", data, "--label", "-3", "--json"])
+    #expect(evaluate.status == 0, "\(evaluate.stderr)")
+    #expect(try evaluate.json()["samples"] as? Int == 40)
+    let bare = try Self.write("b,1,0\na,2,0\nb,3,1\na,4,1\nb,5,0\na,6,1\n", "bare.csv", in: directory)
+    let headerless = try DendriteProcess.run(["train", "--dataset", bare, "--label", "0", "--epochs", "1", "--json"]).json()
+    #expect(headerless["label_column"] as? String == "0")
+    #expect(headerless["class_names"] as? [String] == ["a", "b"])
+    #expect(headerless["train_samples"] as? Int == 4)
     let byName = try DendriteProcess.run(["train", "--dataset", data, "--label", "price"])
     #expect(byName.status == 1)
     #expect(byName.stderr == "error: \(data): no label column \"price\" among the 3 columns; the header has \"label\", \"x\", \"noise\"\n")
