@@ -26,7 +26,7 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
   case noDataRows(file: String)
   /// A feature cell that is not a number.
   case notANumber(file: String, line: Int, column: Int, text: String)
-  /// A label cell that is not a number (class names must be encoded as 0, 1, …).
+  /// Regression was asked for, but a label cell is not a number (a class name).
   case labelNotANumber(file: String, line: Int, column: Int, text: String)
   /// A number that is NaN, infinite, or outside the 32-bit float range.
   case notFinite(file: String, line: Int, column: Int, text: String)
@@ -42,9 +42,9 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
   case missingLabelColumn(file: String, label: String, columnCount: Int, available: [String]?)
   /// Every column is the label: nothing is left as a feature.
   case noFeatureColumns(file: String)
-  /// Classification was asked for, but a label is not an integer ≥ 0.
+  /// Classification was asked for, but a label is a number with decimals.
   case labelNotAClass(file: String, line: Int, column: Int, text: String)
-  /// The integer labels would make more classes than the loader accepts.
+  /// The labels would make more classes than the loader accepts.
   case tooManyClasses(file: String, classCount: Int, limit: Int)
 
   // IDX and gzip.
@@ -90,8 +90,8 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
     case .notANumber(let file, let line, let column, let text):
       "\(file) line \(line), column \(column): \(quoted(text)) is not a number\(notANumberHint(text))"
     case .labelNotANumber(let file, let line, let column, let text):
-      "\(file) line \(line), column \(column): the label \(quoted(text)) is not a number"
-        + " (encode class names as 0, 1, …, C−1, or choose another label column)"
+      "\(file) line \(line), column \(column): the label \(quoted(text)) is not a number, so it cannot be a regression target"
+        + " (load the file as classification to make the label texts classes, or choose another label column)"
     case .notFinite(let file, let line, let column, let text):
       "\(file) line \(line), column \(column): \(quoted(text)) is \(nonFiniteKind(text)); clean or drop that row"
     case .missingValue(let file, let line, let column):
@@ -109,10 +109,10 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
       "\(file): the only column is the label; a data set needs at least one feature column"
         + " (is the file using ';' or tabs as separator? use commas)"
     case .labelNotAClass(let file, let line, let column, let text):
-      "\(file) line \(line), column \(column): the label \(quoted(text)) is not a class index (an integer ≥ 0); "
+      "\(file) line \(line), column \(column): the label \(quoted(text)) has decimals, so it is not a class; "
         + "load it as regression for numeric targets"
     case .tooManyClasses(let file, let classCount, let limit):
-      "\(file): integer labels up to \(classCount - 1) would make \(classCount) classes (limit \(limit)); "
+      "\(file): the labels would make \(classCount) classes (limit \(limit)); "
         + "load it as regression if the labels are numeric targets"
     case .badMagic(let file, let found, let expected):
       "\(file): magic number \(hex(found)) at byte 0, expected \(hex(expected))\(magicHint(found: found, expected: expected))"

@@ -61,7 +61,7 @@ struct TrainOptionTests {
     let text = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     for expected in [
       "`none` for no hidden layer (default: 128)", "(default: relu)", "(default: adam)", "(default: 42)",
-      "(default: standardize)", "(default: 0, none)", "a whole number from 0 to 18446744073709551615",
+      "(default: standardize for tables", "(default: 0, none)", "a whole number from 0 to 18446744073709551615",
     ] {
       #expect(text.contains(expected), "\(expected) in \(help.stdout)")
     }

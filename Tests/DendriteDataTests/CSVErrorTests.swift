@@ -86,31 +86,36 @@ struct CSVErrorTests {
     #expect(byName?.description == "data.csv: no label column \"price\" among the 2 columns; the header has \"a\", \"b\"")
     #expect(error(loading: "a,b\n1,0\n", labelColumn: .index(2))?.description
       == "data.csv: no label column at index 2 (from 0) among the 2 columns; the header has \"a\", \"b\"")
+    #expect(error(loading: "a,b\n1,0\n", labelColumn: .index(-3))?.description
+      == "data.csv: no label column at index -3 (-1 is the last) among the 2 columns; the header has \"a\", \"b\"")
     #expect(error(loading: "1,0\n", labelColumn: .name("y"))?.description
       == "data.csv: no label column \"y\" among the 2 columns (the file has no header row)")
   }
 
-  @Test("class names in the label column must be encoded as integers")
+  @Test("regression asked for, but a label is text (a class name)")
   func labelText() {
-    #expect(error(loading: "a,species\n1,setosa\n")?.description
-      == "data.csv line 2, column 2: the label \"setosa\" is not a number (encode class names as 0, 1, …, C−1, or choose another label column)")
+    #expect(error(loading: "a,species\n1,setosa\n", task: .regression)?.description
+      == "data.csv line 2, column 2: the label \"setosa\" is not a number, so it cannot be a regression target"
+        + " (load the file as classification to make the label texts classes, or choose another label column)")
   }
 
-  @Test("classification asked for, but a label is fractional or negative")
-  func labelNotAClass() {
+  @Test("classification asked for, but a label has decimals; negative integers are classes")
+  func labelNotAClass() throws {
     let failure = error(loading: "a,y\n1,0\n2,2.5\n", task: .classification)
     #expect(failure == .labelNotAClass(file: "data.csv", line: 3, column: 2, text: "2.5"))
     #expect(failure?.description
-      == "data.csv line 3, column 2: the label \"2.5\" is not a class index (an integer ≥ 0); load it as regression for numeric targets")
-    #expect(error(loading: "y,a\n-1,0\n", labelColumn: .first, task: .classification)
-      == .labelNotAClass(file: "data.csv", line: 2, column: 1, text: "-1"))
+      == "data.csv line 3, column 2: the label \"2.5\" has decimals, so it is not a class; load it as regression for numeric targets")
+    let negative = try CSVLoader.load(text: "y,a\n-1,0\n3,1\n", labelColumn: .first, task: .classification)
+    #expect(negative.classNames == ["-1", "3"])
+    #expect(negative.classIndices == [0, 1])
   }
 
-  @Test("integer labels that would make over 10 000 classes are refused; regression loads them")
+  @Test("classification of more than 10 000 distinct labels is refused; regression loads them")
   func tooManyClasses() throws {
-    let text = "a,price\n1,250000\n2,1\n"
-    #expect(error(loading: text) == .tooManyClasses(file: "data.csv", classCount: 250_001, limit: 10_000))
-    #expect(try CSVLoader.load(text: text, task: .regression).targets?.scalars == [250_000, 1])
+    let text = "a,price\n" + (0...10_000).map { "1,\($0 * 3)" }.joined(separator: "\n")
+    #expect(error(loading: text, task: .classification) == .tooManyClasses(file: "data.csv", classCount: 10_001, limit: 10_000))
+    #expect(try CSVLoader.load(text: text).targets?.shape == [10_001, 1])
+    #expect(try CSVLoader.load(text: "a,price\n1,250000\n2,1\n", task: .regression).targets?.scalars == [250_000, 1])
   }
 
   @Test("a missing file and a directory are reported by path")

@@ -16,13 +16,14 @@ struct CSVLoaderTests {
     #expect(data.name == "input")
   }
 
-  @Test("a numeric first row is data, not a header; class count is max + 1")
+  @Test("a numeric first row is data, not a header; classes are the labels present, none empty")
   func numericFirstRowIsData() throws {
     let data = try CSVLoader.load(text: "1,2,0\n3,4,2")
     #expect(data.count == 2)
     #expect(data.featureNames == nil)
-    #expect(data.classIndices == [0, 2])
-    #expect(data.classCount == 3)
+    #expect(data.classIndices == [0, 1])
+    #expect(data.classCount == 2)
+    #expect(data.classNames == ["0", "2"])
   }
 
   @Test("a first row with an empty cell but no text is data (the cell is missing)")
@@ -38,8 +39,8 @@ struct CSVLoaderTests {
     #expect(data.name == "bom_crlf_quoted")
     #expect(data.featureNames == ["width, cm", "say \"hi\""])
     #expect(data.features.scalars == [1.5, 2, 3.25, 4])
-    #expect(data.classIndices == [0, 2])
-    #expect(data.classCount == 3)
+    #expect(data.classIndices == [0, 1])
+    #expect(data.classNames == ["0", "2"])
   }
 
   @Test("a quoted header cell may span lines; later line numbers still count them")
@@ -69,19 +70,23 @@ struct CSVLoaderTests {
       #expect(data.featureNames == ["f1", "f2"])
     }
     let first = try CSVLoader.load(text: text, labelColumn: .first)
-    #expect(first.classIndices == [1, 3])
-    #expect(first.classCount == 4)
+    #expect(first.classIndices == [0, 1])
+    #expect(first.classNames == ["1", "3"])
     #expect(first.featureNames == ["Target", "f2"])
+    let fromEnd = try CSVLoader.load(text: text, labelColumn: .index(-2))
+    #expect(fromEnd.featureNames == ["f1", "f2"])
+    #expect(fromEnd.classNames == ["0", "1"])
   }
 
-  @Test("non-integer or negative labels make regression targets [N, 1]")
+  @Test("labels with decimals make regression targets [N, 1]; -1/1 make two classes")
   func regressionDetected() throws {
     let data = try CSVLoader.load(text: "x,y\n1,0.5\n2,-1.25\n")
     #expect(data.classCount == nil)
     #expect(data.targets?.shape == [2, 1])
     #expect(data.targets?.scalars == [0.5, -1.25])
     let negative = try CSVLoader.load(text: "x,y\n1,-1\n2,1\n")
-    #expect(negative.targets?.scalars == [-1, 1])
+    #expect(negative.classNames == ["-1", "1"])
+    #expect(negative.classIndices == [0, 1])
   }
 
   @Test("task: .regression keeps integer labels as targets (fixture, label in the middle)")
@@ -97,7 +102,8 @@ struct CSVLoaderTests {
   @Test("task: .classification accepts integral labels written as 1.0")
   func classificationRequested() throws {
     let data = try CSVLoader.load(text: "x,y\n1,1.0\n2,2\n", task: .classification)
-    #expect(data.classIndices == [1, 2])
+    #expect(data.classIndices == [0, 1])
+    #expect(data.classNames == ["1", "2"])
   }
 
   @Test("loadFeatures keeps every column and returns the header when there is one")
@@ -118,7 +124,7 @@ struct CSVLoaderTests {
     let path = directory.appendingPathComponent("rows.csv").path
     try Data("p,q\n1,2\n".utf8).write(to: URL(fileURLWithPath: path))
     #expect(try CSVLoader.loadFeatures(path: path).features.scalars == [1, 2])
-    #expect(try CSVLoader.load(path: path).classIndices == [2])
+    #expect(try CSVLoader.load(path: path).classNames == ["2"])
   }
 }
 

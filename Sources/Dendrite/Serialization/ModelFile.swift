@@ -11,7 +11,9 @@ import Foundation
 ///                                              {"type": "activation", "name": "relu"}, …],
 ///                                             "output_activation": "softmax" | "sigmoid" | "none",
 ///                                             "loss": "softmax-cross-entropy", "classes": 10 (null for regression),
-///                                             "task": "classification" | "regression", "outputs": 10}
+///                                             "task": "classification" | "regression", "outputs": 10,
+///                                             "class_names": ["setosa", …] (optional; absent for regression),
+///                                             "label_column": "species" (optional)}
 ///                   dendrite.preprocessing   {"kind": "standardize", "mean": […], "std": […]}
 ///                                            | {"kind": "min-max", "min": […], "max": […]} | {"kind": "none"}
 ///
@@ -23,7 +25,7 @@ import Foundation
 /// `optimizer.<slot>` (`optimizer.0.weight.m`) and the metadata `dendrite.optimizer`
 /// (`{"name", "learning_rate", "step"}`) and `dendrite.training` (free-form JSON: epoch,
 /// seed, options). Those extra tensors make a strict PyTorch `load_state_dict` fail, so
-/// ship models saved without an optimizer: ``Sequential/save(to:loss:classCount:preprocessing:)``
+/// ship models saved without an optimizer: ``Sequential/save(to:loss:classCount:preprocessing:classNames:labelColumn:)``
 /// writes none.
 ///
 ///     try model.save(to: "digits.safetensors", loss: .softmaxCrossEntropy, classCount: 10,
@@ -37,6 +39,13 @@ public struct ModelFile: Sendable {
   public let loss: Loss
   /// The number of classes, or nil for regression.
   public let classCount: Int?
+  /// The name of each class, index by index (`["setosa", "versicolor", "virginica"]`), as
+  /// `dendrite.architecture`'s `class_names`; nil for regression and for files written
+  /// without names (Dendrite 0.1.0), whose classes ``className(_:)`` names by index.
+  public let classNames: [String]?
+  /// The CSV column the labels came from (header name, or index from 0 as text), as
+  /// `dendrite.architecture`'s `label_column`; nil when not recorded.
+  public let labelColumn: String?
   /// How raw feature rows are scaled before the network.
   public let preprocessing: Preprocessing
   /// The optimizer's state, in a checkpoint; nil in a plain model file.
@@ -70,6 +79,14 @@ public struct ModelFile: Sendable {
   ///     try ModelFile.load(from: "house.safetensors").task   // .regression
   public var task: Task { classCount == nil ? .regression : .classification }
 
+  /// The name of class `index`: its entry in ``classNames``, else the index as text.
+  ///
+  ///     file.className(0)   // "setosa", or "0" for a file without class names
+  public func className(_ index: Int) -> String {
+    guard let classNames, classNames.indices.contains(index) else { return String(index) }
+    return classNames[index]
+  }
+
   /// The activation ``predict(_:)`` applies after the network because the loss applied it
   /// internally: softmax for softmax cross-entropy, sigmoid for sigmoid cross-entropy,
   /// nil otherwise (the file's `output_activation`, `"none"` for nil).
@@ -85,11 +102,16 @@ public struct ModelFile: Sendable {
   ///   (a nested `Sequential`, a custom layer), when its outputs do not fit `classCount`
   ///   (C outputs, or 1 for two classes), when a regression (`classCount` nil) uses a loss
   ///   for classes, when `preprocessing` was fitted on another number of features or has a
-  ///   non-finite or zero scale, or when an optimizer slot names no parameter or has
-  ///   another shape.
+  ///   non-finite or zero scale, when an optimizer slot names no parameter or has
+  ///   another shape, or when `classNames` are not one per class.
+  /// - Parameters:
+  ///   - classNames: one name per class, in index order; nil to name classes by index
+  ///     (names that are the indices, `["0", "1", "2"]`, are stored as nil).
+  ///   - labelColumn: the CSV column the labels came from, recorded for the user.
   public init(
     model: Sequential, loss: Loss, classCount: Int?, preprocessing: Preprocessing = .none,
-    optimizer: OptimizerCheckpoint? = nil, training: JSONValue? = nil, inputSize: Int? = nil
+    optimizer: OptimizerCheckpoint? = nil, training: JSONValue? = nil, inputSize: Int? = nil,
+    classNames: [String]? = nil, labelColumn: String? = nil
   ) throws(ModelFileError) {
     let architecture = try ModuleNumbering.architecture(of: model)
     let layers = try Format.parseLayers(.array(architecture)) { problem in
@@ -139,11 +161,19 @@ public struct ModelFile: Sendable {
         .inconsistent(
           "loss \(loss.name) is for classes but no class count was given (regression uses mse, mae or huber)"))
     }
+    if let classNames, classNames.count != classCount {
+      throw ModelFileError(
+        .inconsistent("\(classNames.count) class names for \(classCount.map(String.init) ?? "no") classes; give one name per class"))
+    }
     try Format.checkPreprocessing(preprocessing, featureCount: self.inputSize)
     if let optimizer { try Format.checkOptimizer(optimizer, parameters: expected) }
     self.model = model
     self.loss = loss
     self.classCount = classCount
+    // Names that are the indices themselves ("0", "1", …) say nothing: such a file is
+    // written as one without names, byte for byte.
+    self.classNames = classNames == classCount.map { (0..<$0).map(String.init) } ? nil : classNames
+    self.labelColumn = labelColumn
     self.preprocessing = preprocessing
     self.optimizer = optimizer
     self.training = training
@@ -220,6 +250,8 @@ public struct ModelFile: Sendable {
     // A model that does not start with a dense layer does not show its width in its layers:
     // the file records it.
     if !startsWithDense { fields["inputs"] = .number(Double(inputSize)) }
+    if let classNames { fields["class_names"] = .array(classNames.map(JSONValue.string)) }
+    if let labelColumn { fields["label_column"] = .string(labelColumn) }
     let architecture = JSONValue.object(fields)
     file.metadata = [
       Format.Key.formatVersion: "1",
@@ -292,6 +324,20 @@ public struct ModelFile: Sendable {
     if let outputs = architecture["outputs"], case .dense(_, let units)? = endsInDense, outputs != .number(Double(units)) {
       throw invalid("\"outputs\" is \(JSONText.encode(outputs)) but the last dense layer has \(units) units")
     }
+    var classNames: [String]?
+    switch architecture["class_names"] {
+    case nil, .null?: classNames = nil
+    case .array(let entries)?:
+      let names = entries.compactMap { entry -> String? in if case .string(let name) = entry { name } else { nil } }
+      guard names.count == entries.count, names.count == classCount else {
+        throw invalid("\"class_names\" is not an array of one string per class (\"classes\" is \(classCount.map(String.init) ?? "null"))")
+      }
+      classNames = names
+    case let value?:
+      throw invalid("\"class_names\" is \(JSONText.encode(value)), not an array of strings")
+    }
+    var labelColumn: String?
+    if case .string(let column)? = architecture["label_column"] { labelColumn = column }
     var inputSize: Int?
     if let inputs = architecture["inputs"] {
       guard let count = Format.positiveInteger(inputs) else { throw invalid("\"inputs\" is not a positive integer") }
@@ -367,7 +413,7 @@ public struct ModelFile: Sendable {
     }
     try self.init(
       model: Sequential(layers: model), loss: loss, classCount: classCount, preprocessing: preprocessing ?? .none,
-      optimizer: optimizer, training: training, inputSize: inputSize)
+      optimizer: optimizer, training: training, inputSize: inputSize, classNames: classNames, labelColumn: labelColumn)
   }
 }
 
@@ -386,16 +432,22 @@ extension Layer {
   ///   - loss: the loss the model was trained with; it decides the output activation.
   ///   - classCount: the number of classes, or nil for regression.
   ///   - preprocessing: the scaling fitted on the training features.
+  ///   - classNames: one name per class (a CSV's label texts), or nil to name them by index.
+  ///   - labelColumn: the CSV column the labels came from.
   /// - Throws: ``ModelFileError`` naming `path`; see
-  ///   ``ModelFile/init(model:loss:classCount:preprocessing:optimizer:training:inputSize:)``.
+  ///   ``ModelFile/init(model:loss:classCount:preprocessing:optimizer:training:inputSize:classNames:labelColumn:)``.
   ///
   /// A model that is not a ``Sequential`` (a struct conforming to ``SavableLayer``) is
   /// stored as a one-module `Sequential` around it, so its tensors are named `0.<name>`.
   public func save(
-    to path: String, loss: Loss, classCount: Int?, preprocessing: Preprocessing = .none
+    to path: String, loss: Loss, classCount: Int?, preprocessing: Preprocessing = .none,
+    classNames: [String]? = nil, labelColumn: String? = nil
   ) throws(ModelFileError) {
     do {
-      try ModelFile(model: Sequential(wrapping: self), loss: loss, classCount: classCount, preprocessing: preprocessing).save(to: path)
+      try ModelFile(
+        model: Sequential(wrapping: self), loss: loss, classCount: classCount, preprocessing: preprocessing,
+        classNames: classNames, labelColumn: labelColumn
+      ).save(to: path)
     } catch {
       throw error.file == nil ? error.inFile(path) : error
     }

@@ -25,24 +25,40 @@ public struct Dataset: Sendable {
   /// (``Preprocessing/fixedRange(_:featureCount:)``) rather than standardised per column,
   /// which would give rare pixels huge z-scores.
   public var featureRange: ClosedRange<Float>?
+  /// The name of each class, index by index, when the source had them (a CSV's label
+  /// texts, `["setosa", "versicolor", "virginica"]`); nil means the names are the indices.
+  ///
+  ///     data.classNames?[data.classIndices?[0] ?? 0]   // "setosa"
+  public private(set) var classNames: [String]?
 
   /// A classification data set.
   ///
+  ///     let data = try Dataset(features: Tensor([[1], [2]]), classIndices: [0, 1], classNames: ["cat", "dog"])
+  ///
+  /// - Parameters:
+  ///   - classCount: the number of classes; nil means the largest index + 1, or the number
+  ///     of `classNames` when they are given.
+  ///   - classNames: one name per class, in index order; nil when the classes have none.
   /// - Throws: ``DatasetError`` when the features are not `[N, D]` with finite values, the
-  ///   label count differs from N, or a label is outside `0..<classCount`.
+  ///   label count differs from N, a label is outside `0..<classCount`, or the class names
+  ///   are not one per class.
   public init(
     features: Tensor, classIndices: [Int], classCount: Int? = nil, name: String = "data",
-    featureNames: [String]? = nil
+    featureNames: [String]? = nil, classNames: [String]? = nil
   ) throws(DatasetError) {
     try Dataset.validate(features: features, rows: classIndices.count, name: name)
-    let classCount = classCount ?? ((classIndices.max() ?? -1) + 1)
+    let classCount = classCount ?? classNames?.count ?? ((classIndices.max() ?? -1) + 1)
     if let (row, label) = classIndices.enumerated().first(where: { $0.element < 0 || $0.element >= classCount }) {
       throw DatasetError.labelOutOfRange(dataset: name, row: row, label: label, classCount: classCount)
+    }
+    if let classNames, classNames.count != classCount {
+      throw DatasetError.classNameCountMismatch(dataset: name, names: classNames.count, classCount: classCount)
     }
     self.features = features
     self.labels = .classes(classIndices, classCount: classCount)
     self.name = name
     self.featureNames = featureNames
+    self.classNames = classNames
   }
 
   /// A regression data set: `targets` is `[N, outputs]`.
@@ -160,6 +176,8 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
   case empty(dataset: String)
   case nonFiniteValue(dataset: String, row: Int, column: Int?)
   case labelOutOfRange(dataset: String, row: Int, label: Int, classCount: Int)
+  /// The class names are not one per class.
+  case classNameCountMismatch(dataset: String, names: Int, classCount: Int)
 
   public var description: String {
     switch self {
@@ -173,6 +191,8 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
       "\(dataset): row \(row + 1)\(column.map { ", column \($0 + 1)" } ?? ""): the value is NaN or infinite; clean or drop that row"
     case .labelOutOfRange(let dataset, let row, let label, let classCount):
       "\(dataset): row \(row + 1) has label \(label), outside 0..<\(classCount); class labels must be 0, 1, …, C−1"
+    case .classNameCountMismatch(let dataset, let names, let classCount):
+      "\(dataset): \(names) class names for \(classCount) classes; give one name per class"
     }
   }
 }

@@ -17,6 +17,8 @@ public final class ModelCheckpoint: TrainingCallback {
 
   private let loss: Loss
   private let classCount: Int?
+  private let classNames: [String]?
+  private let labelColumn: String?
   private let preprocessing: Preprocessing
   private let extra: [String: JSONValue]
   private var best: Float?
@@ -26,12 +28,15 @@ public final class ModelCheckpoint: TrainingCallback {
   /// - Parameters:
   ///   - path: the checkpoint file.
   ///   - loss, classCount, preprocessing: stored in the file so it can be loaded alone.
+  ///   - classNames, labelColumn: the class names and label column, stored when given.
   ///   - monitor: `val_loss` by default (lower is better; `accuracy` keys: higher).
   ///   - training: extra resume information stored in `dendrite.training` (seed, options).
   public init(
     path: String, loss: Loss, classCount: Int?, preprocessing: Preprocessing, monitor: String = "val_loss",
-    training: [String: JSONValue] = [:]
+    training: [String: JSONValue] = [:], classNames: [String]? = nil, labelColumn: String? = nil
   ) {
+    self.classNames = classNames
+    self.labelColumn = labelColumn
     self.path = path
     self.loss = loss
     self.classCount = classCount
@@ -72,7 +77,7 @@ public final class ModelCheckpoint: TrainingCallback {
     let file = try ModelFile(
       model: Sequential(wrapping: state.model), loss: loss, classCount: classCount, preprocessing: preprocessing,
       optimizer: ModelFile.OptimizerCheckpoint(name: state.optimizerName, learningRate: state.learningRate, state: optimizerState),
-      training: .object(training), inputSize: state.inputSize)
+      training: .object(training), inputSize: state.inputSize, classNames: classNames, labelColumn: labelColumn)
     try file.save(to: path)
     savedEpoch = epochsDone
   }

@@ -7,17 +7,18 @@ import Dendrite
 ///     let (rows, header) = try CSVLoader.loadFeatures(path: "rows.csv")      // no label column
 ///
 /// The format is RFC 4180: an optional UTF-8 byte-order mark, LF or CRLF line ends, fields
-/// in double quotes holding commas, line ends or `""`. Row 1 is a header when any of its
-/// cells is text that is not a number. Every cell must be a finite number that fits a
-/// `Float`; an empty cell, a ragged row, text, NaN or infinity throws a ``DataError`` that
+/// in double quotes holding commas, line ends or `""`. Row 1 is a header when one of its
+/// cells is text that is not a number above a number in row 2 (or there is no row 2). Every feature cell must be a finite number that fits
+/// a `Float`; an empty cell, a ragged row, text, NaN or infinity throws a ``DataError`` that
 /// names the line and column.
 ///
-/// Labels that are all integers ≥ 0 make a classification data set with
-/// `classCount = max + 1`, unless `task` is `.regression`; other labels become regression
-/// targets `[N, 1]`.
+/// Label cells may be text (class names) or numbers. ``LabelEncoding`` decides, unless
+/// `task` says, whether they are classes (named, numbered in sorted order, none empty) or
+/// regression targets `[N, 1]`: text labels and integers with few distinct values are
+/// classes; decimals and many distinct integers are targets.
 public enum CSVLoader {
-  /// The most classes integer labels may make; beyond it they are surely regression
-  /// targets (prices, counts), and loading them as classes throws
+  /// The most classes labels may make; beyond it they are surely regression targets
+  /// (prices, counts), and loading them as classes throws
   /// ``DataError/tooManyClasses(file:classCount:limit:)``.
   ///
   ///     CSVLoader.maximumClassCount   // 10_000
@@ -53,16 +54,43 @@ public enum CSVLoader {
   public static func load(
     bytes: [UInt8], fileName: String = "input.csv", labelColumn: LabelColumn = .last, task: LearningTask? = nil
   ) throws(DataError) -> Dataset {
+    try loadLabeled(bytes: bytes, fileName: fileName, labelColumn: labelColumn, task: task).dataset
+  }
+
+  /// Loads the CSV file at `path` and says which column the labels came from and which
+  /// task they make, and why (what `dendrite train` reports before training).
+  ///
+  ///     let loaded = try CSVLoader.loadLabeled(path: "iris.csv", labelColumn: .name("species"))
+  ///     loaded.encoding.reason   // "the labels are text"
+  public static func loadLabeled(
+    path: String, labelColumn: LabelColumn = .last, task: LearningTask? = nil
+  ) throws(DataError) -> LabeledCSV {
+    try loadLabeled(bytes: FileReading.bytes(atPath: path), fileName: path, labelColumn: labelColumn, task: task)
+  }
+
+  /// Parses CSV bytes already in memory, saying how its labels were read.
+  ///
+  ///     let loaded = try CSVLoader.loadLabeled(bytes: Array("a,y\n1,-1\n2,1\n".utf8))
+  ///     loaded.dataset.classNames   // ["-1", "1"]
+  public static func loadLabeled(
+    bytes: [UInt8], fileName: String = "input.csv", labelColumn: LabelColumn = .last, task: LearningTask? = nil
+  ) throws(DataError) -> LabeledCSV {
     let table = try CSVTable.read(bytes: bytes, file: fileName, labelColumn: labelColumn)
     let features = Tensor(shape: [table.rowCount, table.featureCount], scalars: table.features)
     let name = datasetName(fileName)
-    let classes = try classIndices(table, file: fileName, task: task)
+    let encoding = try encode(table, file: fileName, task: task)
+    let index = table.labelIndex ?? 0
     do throws(DatasetError) {
-      if let classes {
-        return try Dataset(features: features, classIndices: classes, name: name, featureNames: table.featureNames)
+      let dataset: Dataset
+      if let classes = encoding.classIndices {
+        dataset = try Dataset(
+          features: features, classIndices: classes, name: name, featureNames: table.featureNames,
+          classNames: encoding.classNames)
+      } else {
+        let targets = Tensor(shape: [table.rowCount, 1], scalars: encoding.targets ?? [])
+        dataset = try Dataset(features: features, targets: targets, name: name, featureNames: table.featureNames)
       }
-      let targets = Tensor(shape: [table.rowCount, 1], scalars: table.labels.map { Float($0) })
-      return try Dataset(features: features, targets: targets, name: name, featureNames: table.featureNames)
+      return LabeledCSV(dataset: dataset, labelColumnIndex: index, labelColumnName: table.header?[index], encoding: encoding)
     } catch {
       throw DataError.invalidDataset(error)
     }
@@ -86,19 +114,21 @@ public enum CSVLoader {
     return (Tensor(shape: [table.rowCount, table.featureCount], scalars: table.features), table.header)
   }
 
-  /// The class index of each row, or nil when the labels are regression targets.
-  private static func classIndices(_ table: CSVTable, file: String, task: LearningTask?) throws(DataError) -> [Int]? {
-    if task == .regression { return nil }
+  /// The labels as classes or targets, with the loader's errors for a task they cannot make.
+  private static func encode(_ table: CSVTable, file: String, task: LearningTask?) throws(DataError) -> LabelEncoding {
     let column = (table.labelIndex ?? 0) + 1
-    if let row = table.labels.firstIndex(where: { $0 < 0 || $0 != $0.rounded() }) {
-      guard task == .classification else { return nil }
-      throw DataError.labelNotAClass(file: file, line: table.labelLines[row], column: column, text: table.labelTexts[row])
+    do throws(LabelEncoding.Problem) {
+      return try LabelEncoding(texts: table.labelTexts, values: table.labels, task: task, maximumClassCount: maximumClassCount)
+    } catch {
+      switch error {
+      case .textForRegression(let row):
+        throw DataError.labelNotANumber(file: file, line: table.labelLines[row], column: column, text: table.labelTexts[row])
+      case .fractionForClassification(let row):
+        throw DataError.labelNotAClass(file: file, line: table.labelLines[row], column: column, text: table.labelTexts[row])
+      case .tooManyClasses(let count):
+        throw DataError.tooManyClasses(file: file, classCount: count, limit: maximumClassCount)
+      }
     }
-    let largest = table.labels.max() ?? 0
-    guard largest < Double(maximumClassCount) else {
-      throw DataError.tooManyClasses(file: file, classCount: largest < 1e15 ? Int(largest) + 1 : Int.max, limit: maximumClassCount)
-    }
-    return table.labels.map { Int($0) }
   }
 
   /// `data/wine.csv` → `wine`.

@@ -1,8 +1,10 @@
-/// A CSV file's cells, every one validated as a finite 32-bit number, split into feature
-/// columns and an optional label column.
+/// A CSV file's cells, split into feature columns, every cell validated as a finite 32-bit
+/// number, and an optional label column, whose cells may be text (class names).
 ///
-/// Row 1 is a header when any of its cells is text that is not a number (an empty cell
-/// alone does not make a header: it is a missing value).
+/// Row 1 is a header when one of its cells is text that is not a number (an empty cell
+/// alone does not make a header: it is a missing value) and row 2 holds a number in that
+/// column, or there is no row 2. So a file without a header whose labels are class names
+/// (`5.1,3.5,setosa` above `4.9,3.0,setosa`) keeps its first row as data.
 struct CSVTable {
   /// The header row, when the file has one.
   var header: [String]?
@@ -12,8 +14,9 @@ struct CSVTable {
   var width: Int
   /// The features, row-major, `rowCount × featureCount`.
   var features: [Float] = []
-  /// The label column's values, texts and lines; empty when there is no label column.
-  var labels: [Double] = []
+  /// The label column's values (nil for a text label such as `setosa`), texts (trimmed)
+  /// and lines; empty when there is no label column.
+  var labels: [Double?] = []
   var labelTexts: [String] = []
   var labelLines: [Int] = []
   /// The label column's position, from 0.
@@ -28,10 +31,8 @@ struct CSVTable {
   static func read(bytes: [UInt8], file: String, labelColumn: LabelColumn?) throws(DataError) -> CSVTable {
     var parser = CSVParser(bytes: bytes, file: file)
     guard let first = try parser.next() else { throw DataError.emptyFile(file: file) }
-    let isHeader = first.fields.contains { text in
-      let trimmed = text.trimmingSpaces
-      return !trimmed.isEmpty && Double(trimmed) == nil
-    }
+    let second = try parser.next()
+    let isHeader = Self.isHeader(first, above: second)
     var table = CSVTable(header: isHeader ? first.fields : nil, width: first.fields.count)
     if let labelColumn {
       let index = try resolve(labelColumn, header: table.header, width: table.width, file: file)
@@ -42,9 +43,23 @@ struct CSVTable {
       table.featureNames = table.header
     }
     if !isHeader { try table.append(first, file: file) }
+    if let second { try table.append(second, file: file) }
     while let record = try parser.next() { try table.append(record, file: file) }
     guard table.rowCount > 0 else { throw DataError.noDataRows(file: file) }
     return table
+  }
+
+  /// Whether `first` is a header: text in a column where `second` has a number, or text
+  /// anywhere when there is no second row.
+  private static func isHeader(_ first: CSVParser.Record, above second: CSVParser.Record?) -> Bool {
+    let textColumns = first.fields.indices.filter { column in
+      let trimmed = first.fields[column].trimmingSpaces
+      return !trimmed.isEmpty && Double(trimmed) == nil
+    }
+    guard let second else { return !textColumns.isEmpty }
+    return textColumns.contains { column in
+      column < second.fields.count && Double(second.fields[column].trimmingSpaces) != nil
+    }
   }
 
   private mutating func append(_ record: CSVParser.Record, file: String) throws(DataError) {
@@ -54,26 +69,30 @@ struct CSVTable {
     for (index, text) in record.fields.enumerated() {
       let line = record.fieldLines[index]
       let isLabel = index == labelIndex
-      let value = try Self.number(text, file: file, line: line, column: index + 1, isLabel: isLabel)
       if isLabel {
-        labels.append(value)
-        labelTexts.append(text)
+        labels.append(try Self.label(text, file: file, line: line, column: index + 1))
+        labelTexts.append(text.trimmingSpaces)
         labelLines.append(line)
       } else {
-        features.append(Float(value))
+        features.append(Float(try Self.number(text, file: file, line: line, column: index + 1)))
       }
     }
   }
 
   /// The cell's value, or the error that says why it has none.
-  private static func number(_ text: String, file: String, line: Int, column: Int, isLabel: Bool) throws(DataError) -> Double {
+  private static func number(_ text: String, file: String, line: Int, column: Int) throws(DataError) -> Double {
+    guard let value = try label(text, file: file, line: line, column: column) else {
+      throw DataError.notANumber(file: file, line: line, column: column, text: text)
+    }
+    return value
+  }
+
+  /// A label cell's value, nil when it is text (a class name); an empty cell or a
+  /// non-finite number throws.
+  private static func label(_ text: String, file: String, line: Int, column: Int) throws(DataError) -> Double? {
     let trimmed = text.trimmingSpaces
     guard !trimmed.isEmpty else { throw DataError.missingValue(file: file, line: line, column: column) }
-    guard let value = Double(trimmed) else {
-      throw isLabel
-        ? DataError.labelNotANumber(file: file, line: line, column: column, text: text)
-        : DataError.notANumber(file: file, line: line, column: column, text: text)
-    }
+    guard let value = Double(trimmed) else { return nil }
     guard value.isFinite, Float(value).isFinite else {
       throw DataError.notFinite(file: file, line: line, column: column, text: text)
     }
@@ -85,10 +104,11 @@ struct CSVTable {
     case .last: return width - 1
     case .first: return 0
     case .index(let index):
-      guard index >= 0, index < width else {
-        throw DataError.missingLabelColumn(file: file, label: "at index \(index) (from 0)", columnCount: width, available: header)
+      let position = index < 0 ? width + index : index
+      guard position >= 0, position < width else {
+        throw DataError.missingLabelColumn(file: file, label: "at index \(index) (\(index < 0 ? "-1 is the last" : "from 0"))", columnCount: width, available: header)
       }
-      return index
+      return position
     case .name(let name):
       let key = name.trimmingSpaces.lowercased()
       guard let header,

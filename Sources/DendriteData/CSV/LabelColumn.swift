@@ -7,18 +7,20 @@ public enum LabelColumn: Sendable, Equatable {
   case last
   /// The first column.
   case first
-  /// The column at this position, counting from 0.
+  /// The column at this position, counting from 0; a negative index counts from the end
+  /// (`-1` is the last column, `-2` the one before).
   case index(Int)
   /// The column whose header cell is this name (exact, else ignoring case and surrounding
   /// spaces). The file needs a header row.
   case name(String)
 }
 
-/// What the labels are: class indices or numbers to regress on.
+/// What the labels are: classes or numbers to regress on.
 ///
 ///     let data = try CSVLoader.load(path: "scores.csv", task: .regression)
 public enum LearningTask: String, Sendable, Equatable, CaseIterable {
-  /// Labels are class indices 0, 1, …, C−1; the class count is the largest label + 1.
+  /// Labels are classes (texts or integers), numbered 0, 1, …, C−1 in sorted order;
+  /// see ``LabelEncoding``.
   case classification
   /// Labels are real-valued targets, one output column.
   case regression

@@ -19,6 +19,9 @@ struct EvaluateCommand: ParsableCommand {
   @Option(help: ArgumentHelp("A bundled data set, a CSV file or an IDX images file.", valueName: "NAME|FILE"))
   var dataset: String
 
+  @Option(parsing: .unconditional, help: ArgumentHelp("A CSV's label column: a header name, or an index from 0 (negative counts from the end); default the last column.", valueName: "COLUMN"))
+  var label: String?
+
   @Flag(help: "Print one JSON object on stdout instead of text.")
   var json = false
 
@@ -28,7 +31,10 @@ struct EvaluateCommand: ParsableCommand {
     threadOption.apply()
     try reportingErrors {
       let file = try ModelFile.load(from: model)
-      var data = try DatasetSource.load(dataset, regression: file.task == .regression)
+      var data = try DatasetSource.loadLabeled(
+        dataset, labelColumn: label.map(LabelColumn.init(argument:)), task: file.task == .regression ? .regression : .classification
+      ).dataset
+      if file.task == .classification { data = try data.numberingClasses(like: file, source: dataset) }
       guard data.featureCount == file.inputSize else {
         throw CommandError(
           "\(dataset) has \(data.featureCount) features but the model \(model) takes \(file.inputSize); evaluate it on data like the data it was trained on")
@@ -54,7 +60,7 @@ struct EvaluateCommand: ParsableCommand {
           "\(dataset) has \(targets.shape[1]) target columns but the model \(model) predicts \(outputs.shape[1]); evaluate it on data like the data it was trained on")
       }
       let scores = file.model.evaluate(scaled, loss: file.loss)
-      let classNames = (0..<(file.classCount ?? 0)).map(String.init)
+      let classNames = (0..<(file.classCount ?? 0)).map(file.className)
       let evaluation = Evaluation(data: scaled, outputs: outputs, loss: file.loss, classNames: classNames)
       if json {
         var object = scores.mapValues { JSONValue.float($0) }
@@ -68,5 +74,28 @@ struct EvaluateCommand: ParsableCommand {
         print(evaluation.text)
       }
     }
+  }
+}
+
+extension Dataset {
+  /// The same rows with each class numbered as `file` numbers it, matched by name (a
+  /// model file without class names names its classes "0", "1", …), so that a CSV holding
+  /// only some of the classes, or ordering them otherwise, is scored correctly.
+  func numberingClasses(like file: ModelFile, source: String) throws -> Dataset {
+    guard let names = classNames, let indices = classIndices, let modelClasses = file.classCount else { return self }
+    let modelIndex = Dictionary((0..<modelClasses).map { (file.className($0), $0) }, uniquingKeysWith: { first, _ in first })
+    var renumbered: [Int] = []
+    renumbered.reserveCapacity(indices.count)
+    for index in indices {
+      guard let number = modelIndex[names[index]] else {
+        let known = (0..<min(modelClasses, 10)).map(file.className).joined(separator: ", ")
+        throw CommandError(
+          "\(source): the label \"\(names[index])\" is not one of the model's classes (\(known)\(modelClasses > 10 ? ", …" : "")); evaluate it on data with the same classes")
+      }
+      renumbered.append(number)
+    }
+    return try Dataset(
+      features: features, classIndices: renumbered, classCount: modelClasses, name: name, featureNames: featureNames,
+      classNames: (0..<modelClasses).map(file.className))
   }
 }

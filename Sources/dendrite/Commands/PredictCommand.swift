@@ -10,7 +10,9 @@ struct PredictCommand: ParsableCommand {
     discussion: """
       The file holds feature columns only (a header row is detected and skipped). The \
       model file's preprocessing is applied first. Classifiers print class probabilities \
-      and the predicted class; regressors print values.
+      and the predicted class by name (the training CSV's label, such as setosa; the index \
+      for a model file without class names); regressors print values. With --json, \
+      "classes" holds the class indices and "labels" their names.
       """)
 
   @Option(help: ArgumentHelp("A model file written by `dendrite train --save`.", valueName: "FILE"))
@@ -42,14 +44,17 @@ struct PredictCommand: ParsableCommand {
         ? (outputs.shape[1] == 1 ? outputs.scalars.map { $0 > 0.5 ? 1 : 0 } : outputs.argmax(alongAxis: -1)) : nil
       if json {
         var object: [String: JSONValue] = ["outputs": .array(rows.map { .floats($0) })]
-        if let classes { object["classes"] = .array(classes.map { .number(Double($0)) }) }
+        if let classes {
+          object["classes"] = .array(classes.map { .number(Double($0)) })
+          object["labels"] = .array(classes.map { .string(file.className($0)) })
+        }
         JSONOutput.print(.object(object))
         return
       }
       for (index, row) in rows.enumerated() {
         let values = row.map { String(format: "%.4f", $0) }.joined(separator: " ")
         if let classes {
-          print("row \(index + 1): class \(classes[index])  probabilities \(values)")
+          print("row \(index + 1): class \(file.className(classes[index]))  probabilities \(values)")
         } else {
           print("row \(index + 1): \(values)")
         }

@@ -59,8 +59,11 @@ struct TrainCommand: ParsableCommand {
     valueName: "N"))
   var seed: String?
 
-  @Option(help: ArgumentHelp("\(CommandLineNames.list(CommandLineNames.tasks, lastSeparator: " or ")) (default: classification when the labels are classes).", valueName: "KIND"))
+  @Option(help: ArgumentHelp("\(CommandLineNames.list(CommandLineNames.tasks, lastSeparator: " or ")) (default: from a CSV's labels: classification for text or for integers with few distinct values, else regression).", valueName: "KIND"))
   var task: String?
+
+  @Option(parsing: .unconditional, help: ArgumentHelp("A CSV's label column: a header name, or an index from 0 (negative counts from the end); default the last column.", valueName: "COLUMN"))
+  var label: String?
 
   @Option(help: ArgumentHelp(
     "Feature scaling fitted on the training part: \(CommandLineNames.list(CommandLineNames.preprocessings, lastSeparator: " or ")) "
@@ -137,6 +140,7 @@ struct TrainCommand: ParsableCommand {
       if let save { try checkWritable(save, option: "--save") }
       if let checkpoint { try checkWritable(checkpoint, option: "--checkpoint") }
       let plan = try TrainingPlan(command: self)
+      if let labels = plan.labels, !json { Terminal.printError(labels.summary) }
       let beforeTraining = plan.advice
       if let blocker = beforeTraining.first(where: { $0.severity == .error }) {
         throw CommandError("\(blocker.message) [\(blocker.code)]")
@@ -160,7 +164,8 @@ struct TrainCommand: ParsableCommand {
       if json { for diagnostic in outcome.progressAdvice { Terminal.printError(Self.adviceLine(diagnostic)) } }
       if let save {
         try outcome.model.save(
-          to: save, loss: plan.loss, classCount: plan.train.classCount, preprocessing: plan.preprocessing)
+          to: save, loss: plan.loss, classCount: plan.train.classCount, preprocessing: plan.preprocessing,
+          classNames: plan.train.classNames, labelColumn: plan.labels?.labelColumnDescription)
       }
       try report(plan: plan, outcome: outcome, advice: advice)
     }
@@ -201,6 +206,11 @@ struct TrainCommand: ParsableCommand {
         object["test_accuracy"] = .float(test["accuracy"] ?? .nan)
       }
       if let save { object["model"] = .string(save) }
+      if let labels = plan.labels {
+        object["label_column"] = .string(labels.labelColumnDescription)
+        object["task"] = .string(labels.encoding.task.rawValue)
+        if let names = plan.train.classNames { object["class_names"] = .array(names.map(JSONValue.string)) }
+      }
       object["advice"] = .array(advice.map { diagnostic in
         ["severity": .string(diagnostic.severity.rawValue), "code": .string(diagnostic.code),
          "message": .string(diagnostic.message)]

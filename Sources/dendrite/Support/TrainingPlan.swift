@@ -6,6 +6,8 @@ import DendriteData
 struct TrainingPlan {
   let train: Dataset
   let test: Dataset
+  /// For a CSV file: its label column and how the labels were read (`--label`, `--task`).
+  let labels: LabeledCSV?
   let preprocessing: Preprocessing
   let loss: Loss
   let model: Sequential
@@ -32,7 +34,11 @@ struct TrainingPlan {
     }
     let task = command.task.flatMap(ModelFile.Task.init(rawValue:))
     let regressionRequested = task == .regression
-    var data = try DatasetSource.load(command.dataset, regression: regressionRequested)
+    let loaded = try DatasetSource.loadLabeled(
+      command.dataset, labelColumn: command.label.map(LabelColumn.init(argument:)),
+      task: command.task.flatMap(LearningTask.init(rawValue:)))
+    labels = loaded.csv
+    var data = loaded.dataset
     if regressionRequested, let classes = data.classIndices {
       data = try Dataset(
         features: data.features, targets: Tensor(shape: [classes.count, 1], scalars: classes.map { Float($0) }),
@@ -44,7 +50,7 @@ struct TrainingPlan {
     }
     if data.classCount == 1 {
       throw CommandError(
-        "\(command.dataset): every label is 0, so there is one class and nothing to learn; give rows of two or more classes, or use --task regression")
+        "\(command.dataset): every label is \(data.classNames?.first ?? "0"), so there is one class and nothing to learn; give rows of two or more classes, or use --task regression")
     }
     let loss =
       resumed?.loss ?? command.loss.flatMap(Loss.init(name:)) ?? (isClassification ? .softmaxCrossEntropy : .meanSquaredError)
@@ -137,7 +143,8 @@ struct TrainingPlan {
     let checkpoint = checkpointPath.map { path in
       ModelCheckpoint(
         path: path, loss: loss, classCount: train.classCount, preprocessing: preprocessing,
-        training: ["seed": .number(Double(seed)), "dataset": .string(train.name)])
+        training: ["seed": .number(Double(seed)), "dataset": .string(train.name)], classNames: train.classNames,
+        labelColumn: labels?.labelColumnDescription)
     }
     if let checkpoint { callbacks.append(checkpoint) }
     if let interruption { callbacks.append(interruption) }
