@@ -7,7 +7,7 @@ import Dendrite
 ///       let data = try CSVLoader.load(path: "digits.csv")
 ///     } catch {
 ///       print("error: \(error)")
-///       // error: digits.csv line 214, column 9: "1,5" is not a number (is the file using ';' as separator?)
+///       // error: digits.csv line 214, column 9: "1,5" is not a number (a decimal comma? numbers need a decimal point: 1.5, not 1,5)
 ///     }
 ///
 /// Lines and columns count from 1; a CSV column is the cell's position in its row. Byte
@@ -107,7 +107,7 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
         + (available.map { "; the header has " + $0.map(quoted).joined(separator: ", ") } ?? " (the file has no header row)")
     case .noFeatureColumns(let file):
       "\(file): the only column is the label; a data set needs at least one feature column"
-        + " (is the file using ';' or tabs as separator? use commas)"
+        + " (is the file using another separator? give --delimiter ';', tab or '|')"
     case .labelNotAClass(let file, let line, let column, let text):
       "\(file) line \(line), column \(column): the label \(quoted(text)) has decimals, so it is not a class; "
         + "load it as regression for numeric targets"
@@ -163,8 +163,9 @@ private func notANumberHint(_ text: String) -> String {
   if ["na", "n/a", "?", "null", "none", "-", "missing"].contains(trimmed.lowercased()) {
     return " (a missing value? fill or drop rows with missing values)"
   }
-  if trimmed.contains(";") || trimmed.contains(",") { return " (is the file using ';' as separator?)" }
-  if trimmed.contains("\t") { return " (is the file tab-separated? convert it to commas)" }
+  if trimmed.contains(";") { return " (is the file using ';' as separator? give --delimiter ';')" }
+  if trimmed.contains(",") { return " (a decimal comma? numbers need a decimal point: 1.5, not 1,5)" }
+  if trimmed.contains("\t") { return " (is the file tab-separated? give --delimiter tab)" }
   return ""
 }
 

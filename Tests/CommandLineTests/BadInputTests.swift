@@ -15,7 +15,7 @@ struct BadInputTests {
     BadInput(["train", "--dataset", "folder.csv"], 1, "folder.csv: cannot read the file (it is a directory; give a file)"),
     BadInput(["train", "--dataset", "ragged.csv"], 1, "ragged.csv line 3: 2 cells, but the first row has 3 (a missing or extra separator?)"),
     BadInput(["train", "--dataset", "text.csv"], 1, "text.csv line 3, column 2: \"x\" is not a number"),
-    BadInput(["train", "--dataset", "comma.csv"], 1, "comma.csv line 3, column 1: \"1,5\" is not a number (is the file using ';' as separator?)"),
+    BadInput(["train", "--dataset", "comma.csv"], 1, "comma.csv line 3, column 1: \"1,5\" is not a number (a decimal comma? numbers need a decimal point: 1.5, not 1,5)"),
     BadInput(["train", "--dataset", "nan.csv"], 1, "nan.csv line 2, column 2: \"nan\" is NaN; clean or drop that row"),
     BadInput(["train", "--dataset", "infinity.csv"], 1, "infinity.csv line 3, column 2: \"-inf\" is infinite; clean or drop that row"),
     BadInput(["train", "--dataset", "empty-cell.csv"], 1, "empty-cell.csv line 2, column 2: the cell is empty"),

@@ -40,7 +40,7 @@ struct CSVLabelCommandLineTests {
     #expect(train.status == 0, "\(train.stderr)")
     #expect(train.stderr.hasPrefix(
       "label column \"label\" (index 2): classification, because the labels are text; "
-        + "3 classes: setosa, versicolor, virginica (override with --task classification|regression)\n"))
+        + "3 classes: setosa, versicolor, virginica (override with --task classification|regression); fields separated by \",\"\n"))
 
     let rows = try Self.write("x,noise\n0,0\n2,0\n4,0\n", "rows.csv", in: directory)
     let predict = try DendriteProcess.run(["predict", "--model", model, "--input", rows, "--json"])
@@ -124,7 +124,7 @@ struct CSVLabelCommandLineTests {
     let text = try DendriteProcess.run(["train", "--dataset", data, "--epochs", "1"])
     #expect(text.stderr.hasPrefix(
       "label column \"label\" (index 2): classification, because the labels are 3 distinct integers (at most 20); "
-        + "3 classes: 0, 10, 20 (override with --task classification|regression)\n"))
+        + "3 classes: 0, 10, 20 (override with --task classification|regression); fields separated by \",\"\n"))
   }
 
   @Test("--task regression overrides the rule; many distinct integers are a regression by the rule")
@@ -135,7 +135,7 @@ struct CSVLabelCommandLineTests {
     let forced = try DendriteProcess.run(["train", "--dataset", data, "--task", "regression", "--epochs", "1"])
     #expect(forced.status == 0, "\(forced.stderr)")
     #expect(forced.stderr.hasPrefix(
-      "label column \"label\" (index 2): regression, as --task asked (override with --task classification|regression)\n"))
+      "label column \"label\" (index 2): regression, as --task asked (override with --task classification|regression); fields separated by \",\"\n"))
     #expect(forced.stdout.contains("test mae"))
     let json = try DendriteProcess.run(["train", "--dataset", data, "--task", "regression", "--epochs", "1", "--json"]).json()
     #expect(json["task"] as? String == "regression")
@@ -146,7 +146,7 @@ struct CSVLabelCommandLineTests {
     #expect(inferred.status == 0, "\(inferred.stderr)")
     #expect(inferred.stderr.hasPrefix(
       "label column \"label\" (index 2): regression, because the labels are 30 distinct integers among 60 rows "
-        + "(more than 20 and more than 5% of the rows) (override with --task classification|regression)\n"))
+        + "(more than 20 and more than 5% of the rows) (override with --task classification|regression); fields separated by \",\"\n"))
     let text = try Self.write(Self.csv(labels: ["cat", "dog"]), "pets.csv", in: directory)
     let refused = try DendriteProcess.run(["train", "--dataset", text, "--task", "regression"])
     #expect(refused.status == 1)

@@ -20,15 +20,15 @@ struct CSVErrorTests {
   func decimalComma() {
     let failure = error(loading: "a,b,label\n1,2,0\n3,\"1,5\",1\n", file: "digits.csv")
     #expect(failure == .notANumber(file: "digits.csv", line: 3, column: 2, text: "1,5"))
-    #expect(failure?.description == "digits.csv line 3, column 2: \"1,5\" is not a number (is the file using ';' as separator?)")
+    #expect(failure?.description == "digits.csv line 3, column 2: \"1,5\" is not a number (a decimal comma? numbers need a decimal point: 1.5, not 1,5)")
   }
 
-  @Test("a ';'-separated file leaves one column and says so (fixture)")
+  @Test("a ';'-separated file is read as such; its decimal commas are named (fixture)")
   func semicolonFile() throws {
     let path = try fixturePath("semicolon.csv")
-    #expect(throws: DataError.noFeatureColumns(file: path)) { try CSVLoader.load(path: path) }
+    #expect(throws: DataError.notANumber(file: path, line: 2, column: 1, text: "1,5")) { try CSVLoader.load(path: path) }
     #expect(DataError.noFeatureColumns(file: "x.csv").description
-      == "x.csv: the only column is the label; a data set needs at least one feature column (is the file using ';' or tabs as separator? use commas)")
+      == "x.csv: the only column is the label; a data set needs at least one feature column (is the file using another separator? give --delimiter ';', tab or '|')")
   }
 
   @Test("text in a feature cell, with a hint for missing-value markers")

@@ -62,10 +62,13 @@ public enum CSVLoader {
   ///
   ///     let loaded = try CSVLoader.loadLabeled(path: "iris.csv", labelColumn: .name("species"))
   ///     loaded.encoding.reason   // "the labels are text"
+  ///
+  /// - Parameter delimiter: the field separator; nil detects it (``CSVDelimiter/detect(in:)``).
   public static func loadLabeled(
-    path: String, labelColumn: LabelColumn = .last, task: LearningTask? = nil
+    path: String, labelColumn: LabelColumn = .last, task: LearningTask? = nil, delimiter: CSVDelimiter? = nil
   ) throws(DataError) -> LabeledCSV {
-    try loadLabeled(bytes: FileReading.bytes(atPath: path), fileName: path, labelColumn: labelColumn, task: task)
+    try loadLabeled(
+      bytes: FileReading.bytes(atPath: path), fileName: path, labelColumn: labelColumn, task: task, delimiter: delimiter)
   }
 
   /// Parses CSV bytes already in memory, saying how its labels were read.
@@ -73,9 +76,10 @@ public enum CSVLoader {
   ///     let loaded = try CSVLoader.loadLabeled(bytes: Array("a,y\n1,-1\n2,1\n".utf8))
   ///     loaded.dataset.classNames   // ["-1", "1"]
   public static func loadLabeled(
-    bytes: [UInt8], fileName: String = "input.csv", labelColumn: LabelColumn = .last, task: LearningTask? = nil
+    bytes: [UInt8], fileName: String = "input.csv", labelColumn: LabelColumn = .last, task: LearningTask? = nil,
+    delimiter: CSVDelimiter? = nil
   ) throws(DataError) -> LabeledCSV {
-    let table = try CSVTable.read(bytes: bytes, file: fileName, labelColumn: labelColumn)
+    let table = try CSVTable.read(bytes: bytes, file: fileName, labelColumn: labelColumn, delimiter: delimiter)
     let features = Tensor(shape: [table.rowCount, table.featureCount], scalars: table.features)
     let name = datasetName(fileName)
     let encoding = try encode(table, file: fileName, task: task)
@@ -90,7 +94,9 @@ public enum CSVLoader {
         let targets = Tensor(shape: [table.rowCount, 1], scalars: encoding.targets ?? [])
         dataset = try Dataset(features: features, targets: targets, name: name, featureNames: table.featureNames)
       }
-      return LabeledCSV(dataset: dataset, labelColumnIndex: index, labelColumnName: table.header?[index], encoding: encoding)
+      return LabeledCSV(
+        dataset: dataset, labelColumnIndex: index, labelColumnName: table.header?[index], encoding: encoding,
+        delimiter: table.delimiter)
     } catch {
       throw DataError.invalidDataset(error)
     }

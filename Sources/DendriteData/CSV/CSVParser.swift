@@ -1,4 +1,5 @@
-/// Splits CSV bytes into records of text fields, as RFC 4180 describes them.
+/// Splits CSV bytes into records of text fields, as RFC 4180 describes them (with a
+/// ``CSVDelimiter`` other than the comma when asked).
 ///
 ///     var parser = CSVParser(bytes: Array("a,\"b,\"\"c\"\"\"\r\n1,2\n".utf8), file: "x.csv")
 ///     while let record = try parser.next() { print(record.line, record.fields) }
@@ -25,13 +26,16 @@ struct CSVParser {
 
   private let bytes: [UInt8]
   private let file: String
+  /// The field separator (a comma unless told otherwise).
+  let delimiter: UInt8
   private var index: Int
   private var line = 1
 
   /// A parser over `bytes`; `file` names the source in errors.
-  init(bytes: [UInt8], file: String) {
+  init(bytes: [UInt8], file: String, delimiter: CSVDelimiter = .comma) {
     self.bytes = bytes
     self.file = file
+    self.delimiter = delimiter.byte
     self.index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
   }
 
@@ -52,7 +56,7 @@ struct CSVParser {
         record.fields.append(unquotedField())
       }
       guard index < bytes.count else { return record }
-      if bytes[index] == Byte.comma {
+      if bytes[index] == delimiter {
         index += 1
       } else {
         consumeLineEnd()
@@ -63,7 +67,7 @@ struct CSVParser {
 
   private mutating func unquotedField() -> String {
     let start = index
-    while index < bytes.count, bytes[index] != Byte.comma, !isLineEnd(bytes[index]) { index += 1 }
+    while index < bytes.count, bytes[index] != delimiter, !isLineEnd(bytes[index]) { index += 1 }
     return String(decoding: bytes[start..<index], as: UTF8.self)
   }
 
@@ -89,7 +93,7 @@ struct CSVParser {
       text.append(byte)
       index += 1
     }
-    if index < bytes.count, bytes[index] != Byte.comma, !isLineEnd(bytes[index]) {
+    if index < bytes.count, bytes[index] != delimiter, !isLineEnd(bytes[index]) {
       throw DataError.malformedQuote(file: file, line: line, column: column)
     }
     return String(decoding: text, as: UTF8.self)
@@ -107,7 +111,6 @@ struct CSVParser {
 
 private enum Byte {
   static let quote = UInt8(ascii: "\"")
-  static let comma = UInt8(ascii: ",")
   static let lineFeed = UInt8(ascii: "\n")
   static let carriageReturn = UInt8(ascii: "\r")
 }

@@ -21,6 +21,8 @@ struct CSVTable {
   var labelLines: [Int] = []
   /// The label column's position, from 0.
   var labelIndex: Int?
+  /// The field separator the file was read with.
+  var delimiter = CSVDelimiter.comma
 
   /// The number of data rows.
   var rowCount: Int { labelIndex == nil ? features.count / Swift.max(width, 1) : labels.count }
@@ -28,12 +30,16 @@ struct CSVTable {
   var featureCount: Int { labelIndex == nil ? width : width - 1 }
 
   /// Parses and validates `bytes`; `labelColumn` nil means every column is a feature.
-  static func read(bytes: [UInt8], file: String, labelColumn: LabelColumn?) throws(DataError) -> CSVTable {
-    var parser = CSVParser(bytes: bytes, file: file)
+  static func read(
+    bytes: [UInt8], file: String, labelColumn: LabelColumn?, delimiter: CSVDelimiter? = nil
+  ) throws(DataError) -> CSVTable {
+    let delimiter = delimiter ?? CSVDelimiter.detect(in: bytes)
+    var parser = CSVParser(bytes: bytes, file: file, delimiter: delimiter)
     guard let first = try parser.next() else { throw DataError.emptyFile(file: file) }
     let second = try parser.next()
     let isHeader = Self.isHeader(first, above: second)
     var table = CSVTable(header: isHeader ? first.fields : nil, width: first.fields.count)
+    table.delimiter = delimiter
     if let labelColumn {
       let index = try resolve(labelColumn, header: table.header, width: table.width, file: file)
       guard table.width > 1 else { throw DataError.noFeatureColumns(file: file) }

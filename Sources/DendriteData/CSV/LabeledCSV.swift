@@ -17,6 +17,8 @@ public struct LabeledCSV: Sendable {
   public let labelColumnName: String?
   /// How the labels became classes or targets.
   public let encoding: LabelEncoding
+  /// The field separator the file was read with (given, or detected).
+  public var delimiter: CSVDelimiter = .comma
 
   /// The label column as a message or `--json` names it: its header name, else its index
   /// from 0 as text.

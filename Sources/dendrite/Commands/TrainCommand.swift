@@ -65,6 +65,9 @@ struct TrainCommand: ParsableCommand {
   @Option(parsing: .unconditional, help: ArgumentHelp("A CSV's label column: a header name, or an index from 0 (negative counts from the end); default the last column.", valueName: "COLUMN"))
   var label: String?
 
+  @Option(help: ArgumentHelp("A CSV's field separator: `,` `;` `tab` or `|` (default: detected from the first line, and reported).", valueName: "CHAR"))
+  var delimiter: String?
+
   @Option(help: ArgumentHelp(
     "Feature scaling fitted on the training part: \(CommandLineNames.list(CommandLineNames.preprocessings, lastSeparator: " or ")) "
       + "(default: \(Self.defaultPreprocessing) for tables; images from IDX files are divided by their 0–255 range).",
@@ -124,6 +127,9 @@ struct TrainCommand: ParsableCommand {
     }
     if let dropout, !(dropout >= 0 && dropout < 1) {
       throw ValidationError("--dropout must be in [0, 1), got \(Self.format(dropout))")
+    }
+    if let delimiter, CSVDelimiter(name: delimiter) == nil {
+      throw ValidationError("--delimiter \(delimiter): use `,` `;` `tab` or `|`")
     }
     if let preprocessing, Preprocessing.Kind(name: preprocessing) == nil {
       throw ValidationError(

@@ -13,15 +13,19 @@ enum DatasetSource {
   /// The data set, and for a CSV file which column its labels came from and how they were
   /// read. `labelColumn` (`--label`) is for CSV files only: nil means the last column.
   static func loadLabeled(
-    _ argument: String, labelColumn: LabelColumn?, task: LearningTask?
+    _ argument: String, labelColumn: LabelColumn?, task: LearningTask?, delimiter: CSVDelimiter? = nil
   ) throws -> (dataset: Dataset, csv: LabeledCSV?) {
     let lowercased = argument.lowercased()
     let bundledName = String(lowercased.map { $0 == "_" ? "-" : $0 })
     let isBundled = Datasets.catalog.contains(where: { $0.name == bundledName })
     let isIDX = lowercased.contains("idx3") || lowercased.hasSuffix("-ubyte") || lowercased.hasSuffix("-ubyte.gz")
     if !isBundled && (lowercased.hasSuffix(".csv") || (!isIDX && FileManager.default.fileExists(atPath: argument))) {
-      let csv = try CSVLoader.loadLabeled(path: argument, labelColumn: labelColumn ?? .last, task: task)
+      let csv = try CSVLoader.loadLabeled(
+        path: argument, labelColumn: labelColumn ?? .last, task: task, delimiter: delimiter)
       return (csv.dataset, csv)
+    }
+    if delimiter != nil && (isBundled || isIDX) {
+      throw CommandError("--delimiter: \(argument) is not a CSV file; --delimiter sets a CSV file's field separator")
     }
     if labelColumn != nil && (isBundled || isIDX) {
       throw CommandError("--label: \(argument) is not a CSV file; --label chooses the label column of a CSV file")
@@ -58,8 +62,9 @@ extension LabeledCSV {
       let shown = names.prefix(10).joined(separator: ", ") + (names.count > 10 ? ", …" : "")
       classes = "; \(names.count) classes: \(shown)"
     }
+    let separator = delimiter == .tab ? "tab" : "\"\(delimiter.rawValue)\""
     return "label column \(column): \(encoding.task.rawValue), \(because)\(classes) "
-      + "(override with --task \(CommandLineNames.tasks.joined(separator: "|")))"
+      + "(override with --task \(CommandLineNames.tasks.joined(separator: "|"))); fields separated by \(separator)"
   }
 }
 

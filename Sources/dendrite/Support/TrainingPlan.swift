@@ -36,7 +36,8 @@ struct TrainingPlan {
     let regressionRequested = task == .regression
     let loaded = try DatasetSource.loadLabeled(
       command.dataset, labelColumn: command.label.map(LabelColumn.init(argument:)),
-      task: command.task.flatMap(LearningTask.init(rawValue:)))
+      task: command.task.flatMap(LearningTask.init(rawValue:)),
+      delimiter: command.delimiter.flatMap(CSVDelimiter.init(name:)))
     labels = loaded.csv
     var data = loaded.dataset
     if regressionRequested, let classes = data.classIndices {
