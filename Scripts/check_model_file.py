@@ -106,6 +106,10 @@ def read_model(path):
     try:
         architecture = json.loads(metadata["dendrite.architecture"])
         preprocessing = json.loads(metadata.get("dendrite.preprocessing", '{"kind": "none"}'))
+        # A regressor trained on standardised targets (dendrite.targets): outputs are
+        # mapped back to the targets' units, y = y'·std + mean, after the network.
+        if "dendrite.targets" in metadata:
+            preprocessing["_targets"] = json.loads(metadata["dendrite.targets"])
     except json.JSONDecodeError as error:
         raise CheckError(f"{path}: metadata is not valid JSON: {error}") from error
     return tensors, architecture, preprocessing
@@ -167,6 +171,12 @@ def forward(x, tensors, architecture, preprocessing):
             raise CheckError(f"unknown layer type {kind!r}")
     output_activation = architecture.get("output_activation", "none")
     modules = [layer for layer in layers if layer["type"] != "dropout"]
+    targets = preprocessing.get("_targets")
+    if targets is not None:
+        if targets.get("kind") != "standardize":
+            raise CheckError(f"unknown dendrite.targets kind {targets.get('kind')!r}")
+        as32 = lambda key: np.asarray(targets[key], dtype=np.float32).astype(np.float64)
+        return x * as32("std") + as32("mean")
     if output_activation == "softmax":
         return softmax(x)
     if output_activation == "sigmoid":
@@ -297,7 +307,8 @@ def main():
         expected = read_expected(args, x.shape[0], outputs.shape[1])
         if expected is not None:
             compare(f"{args.model} vs expected", expected=expected, actual=outputs, rtol=args.rtol, atol=args.atol)
-        check_with_torch(tensors, architecture, preprocess(x, preprocessing), outputs, args.rtol, args.atol)
+        if "_targets" not in preprocessing:  # the PyTorch module has no target scaling to undo
+            check_with_torch(tensors, architecture, preprocess(x, preprocessing), outputs, args.rtol, args.atol)
     except (CheckError, OSError, KeyError, ValueError, TypeError) as error:
         message = str(error) if isinstance(error, CheckError) else f"{type(error).__name__}: {error}"
         print(f"error: {message}", file=sys.stderr)

@@ -1,3 +1,4 @@
+import Dendrite
 import Foundation
 import Testing
 
@@ -101,10 +102,13 @@ struct EvaluateMetricsTests {
     for key in ["test_mae", "test_loss", "test_rmse", "test_r2", "baseline_mae"] {
       #expect(trained[key] is Double, "\(key) missing")
     }
-    // The loss is MSE, so the test RMSE is its square root.
+    // The loss is MSE on targets standardised with the training part's σ (stored in the
+    // model file), so the test RMSE in the targets' units is σ·√loss.
     let rmse = try #require(trained["test_rmse"] as? Double)
     let loss = try #require(trained["test_loss"] as? Double)
-    #expect(Swift.abs(rmse * rmse - loss) < 1e-4 * Swift.max(1, loss))
+    let file = try ModelFile.load(from: directory.appendingPathComponent("model.safetensors").path)
+    let sigma = Double(try #require(file.targetScaling?.standardDeviation.first))
+    #expect(Swift.abs(rmse * rmse - loss * sigma * sigma) < 1e-4 * Swift.max(1, loss * sigma * sigma))
     #expect(try #require(trained["baseline_mae"] as? Double) > 0.2)
 
     let summary = try DendriteProcess.run(["train", "--dataset", "linear.csv", "--epochs", "5"], in: directory)
@@ -123,7 +127,8 @@ struct EvaluateMetricsTests {
     let r2 = try #require(object["r2"] as? Double)
     let evaluatedLoss = try #require(object["loss"] as? Double)
     #expect(evaluatedRMSE >= mae)
-    #expect(Swift.abs(evaluatedRMSE * evaluatedRMSE - evaluatedLoss) < 1e-4 * Swift.max(1, evaluatedLoss))
+    let evaluatedMSE = evaluatedLoss * sigma * sigma
+    #expect(Swift.abs(evaluatedRMSE * evaluatedRMSE - evaluatedMSE) < 1e-4 * Swift.max(1, evaluatedMSE))
     #expect(r2 <= 1)
 
     let text = try DendriteProcess.run(["evaluate", "--model", "model.safetensors", "--dataset", "linear.csv"], in: directory)

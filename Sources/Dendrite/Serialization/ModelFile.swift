@@ -48,6 +48,9 @@ public struct ModelFile: Sendable {
   public let labelColumn: String?
   /// How raw feature rows are scaled before the network.
   public let preprocessing: Preprocessing
+  /// How a regressor's targets were standardised for training (``predict(_:)`` inverts
+  /// it), as `dendrite.targets`; nil for classifiers and unscaled regressors.
+  public let targetScaling: TargetScaling?
   /// The optimizer's state, in a checkpoint; nil in a plain model file.
   public let optimizer: OptimizerCheckpoint?
   /// Free-form resume information (epoch, seed, options), stored as `dendrite.training`.
@@ -111,7 +114,7 @@ public struct ModelFile: Sendable {
   public init(
     model: Sequential, loss: Loss, classCount: Int?, preprocessing: Preprocessing = .none,
     optimizer: OptimizerCheckpoint? = nil, training: JSONValue? = nil, inputSize: Int? = nil,
-    classNames: [String]? = nil, labelColumn: String? = nil
+    classNames: [String]? = nil, labelColumn: String? = nil, targetScaling: TargetScaling? = nil
   ) throws(ModelFileError) {
     let architecture = try ModuleNumbering.architecture(of: model)
     let layers = try Format.parseLayers(.array(architecture)) { problem in
@@ -166,6 +169,15 @@ public struct ModelFile: Sendable {
         .inconsistent("\(classNames.count) class names for \(classCount.map(String.init) ?? "no") classes; give one name per class"))
     }
     try Format.checkPreprocessing(preprocessing, featureCount: self.inputSize)
+    if let targetScaling {
+      guard classCount == nil, targetScaling.columnCount == outputSize else {
+        throw ModelFileError(
+          .inconsistent(
+            "a target scaling of \(targetScaling.columnCount) columns for "
+              + (classCount == nil ? "a regressor of \(outputSize) outputs" : "a classifier (only regression targets are scaled)")))
+      }
+    }
+    self.targetScaling = targetScaling
     if let optimizer { try Format.checkOptimizer(optimizer, parameters: expected) }
     self.model = model
     self.loss = loss
@@ -194,6 +206,7 @@ public struct ModelFile: Sendable {
       rawFeatures.rank == 2 && rawFeatures.shape[1] == inputSize,
       "the model takes rows of \(inputSize) features, got shape \(rawFeatures.shape)")
     let outputs = model(preprocessing.apply(rawFeatures))
+    if let targetScaling { return targetScaling.invert(outputs) }
     if let outputActivation { return outputActivation.apply(outputs) }
     return outputsLogProbabilities ? exp(outputs) : outputs
   }
@@ -268,6 +281,11 @@ public struct ModelFile: Sendable {
       }
     }
     if let training { file.metadata[Format.Key.training] = JSONText.encode(training) }
+    if let targetScaling {
+      file.metadata[Format.Key.targets] = JSONText.encode([
+        "kind": "standardize", "mean": .floats(targetScaling.mean), "std": .floats(targetScaling.standardDeviation),
+      ])
+    }
     return file
   }
 
@@ -408,12 +426,16 @@ public struct ModelFile: Sendable {
     let training = try metadata[Format.Key.training].map { text throws(ModelFileError) in
       try Format.parseJSON(text, key: Format.Key.training)
     }
+    let targetScaling = try metadata[Format.Key.targets].map { text throws(ModelFileError) in
+      try Format.parseTargetScaling(Format.parseJSONObject(text, key: Format.Key.targets))
+    }
     let preprocessing = try metadata[Format.Key.preprocessing].map { text throws(ModelFileError) in
       try Format.parsePreprocessing(Format.parseJSONObject(text, key: Format.Key.preprocessing))
     }
     try self.init(
       model: Sequential(layers: model), loss: loss, classCount: classCount, preprocessing: preprocessing ?? .none,
-      optimizer: optimizer, training: training, inputSize: inputSize, classNames: classNames, labelColumn: labelColumn)
+      optimizer: optimizer, training: training, inputSize: inputSize, classNames: classNames, labelColumn: labelColumn,
+      targetScaling: targetScaling)
   }
 }
 
@@ -435,18 +457,18 @@ extension Layer {
   ///   - classNames: one name per class (a CSV's label texts), or nil to name them by index.
   ///   - labelColumn: the CSV column the labels came from.
   /// - Throws: ``ModelFileError`` naming `path`; see
-  ///   ``ModelFile/init(model:loss:classCount:preprocessing:optimizer:training:inputSize:classNames:labelColumn:)``.
+  ///   ``ModelFile/init(model:loss:classCount:preprocessing:optimizer:training:inputSize:classNames:labelColumn:targetScaling:)``.
   ///
   /// A model that is not a ``Sequential`` (a struct conforming to ``SavableLayer``) is
   /// stored as a one-module `Sequential` around it, so its tensors are named `0.<name>`.
   public func save(
     to path: String, loss: Loss, classCount: Int?, preprocessing: Preprocessing = .none,
-    classNames: [String]? = nil, labelColumn: String? = nil
+    classNames: [String]? = nil, labelColumn: String? = nil, targetScaling: TargetScaling? = nil
   ) throws(ModelFileError) {
     do {
       try ModelFile(
         model: Sequential(wrapping: self), loss: loss, classCount: classCount, preprocessing: preprocessing,
-        classNames: classNames, labelColumn: labelColumn
+        classNames: classNames, labelColumn: labelColumn, targetScaling: targetScaling
       ).save(to: path)
     } catch {
       throw error.file == nil ? error.inFile(path) : error

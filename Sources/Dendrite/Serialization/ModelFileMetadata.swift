@@ -53,6 +53,7 @@ enum ModelFileFormat {
     static let preprocessing = "dendrite.preprocessing"
     static let optimizer = "dendrite.optimizer"
     static let training = "dendrite.training"
+    static let targets = "dendrite.targets"
   }
 
   /// The prefix of a checkpoint's optimizer-slot tensors.
@@ -197,6 +198,18 @@ enum ModelFileFormat {
     case .standardize(let mean, let deviation): ["kind": kind, "mean": .floats(mean), "std": .floats(deviation)]
     case .minMax(let minimum, let maximum): ["kind": kind, "min": .floats(minimum), "max": .floats(maximum)]
     }
+  }
+
+  /// `dendrite.targets`: `{"kind": "standardize", "mean": […], "std": […]}`, checked.
+  static func parseTargetScaling(_ value: JSONValue) throws(ModelFileError) -> TargetScaling {
+    guard value["kind"] == .string("standardize"), let mean = value["mean"]?.numbers, let std = value["std"]?.numbers,
+      mean.count == std.count, (mean + std).allSatisfy(\.isFinite), std.allSatisfy({ $0 > 0 })
+    else {
+      throw ModelFileError(
+        .invalidMetadata(
+          key: Key.targets, problem: "needs \"kind\": \"standardize\" and as many finite \"mean\" values as positive \"std\""))
+    }
+    return TargetScaling(mean: mean.map { Float($0) }, standardDeviation: std.map { Float($0) })
   }
 
   static func parsePreprocessing(_ value: JSONValue) throws(ModelFileError) -> Preprocessing {

@@ -138,6 +138,18 @@ public struct Dataset: Sendable {
     return copy
   }
 
+  /// The same regression data with new targets of the same shape (standardised, say).
+  ///
+  ///     let scaled = data.replacingTargets(TargetScaling.fit(data.targets ?? targets).apply(targets))
+  ///
+  /// - Precondition: the data set has targets of `newTargets`' shape.
+  public func replacingTargets(_ newTargets: Tensor) -> Dataset {
+    precondition(targets?.shape == newTargets.shape, "replacement targets \(newTargets.shape) for targets \(targets?.shape ?? [])")
+    var copy = self
+    copy.labels = .targets(newTargets)
+    return copy
+  }
+
   /// A shuffled split into a training and a test part. For classification it is
   /// stratified: each class contributes `testFraction` of its rows (rounded) to the test
   /// part, so sorted data sets (iris, wine, MNIST) split fairly.

@@ -16,6 +16,7 @@ public final class ModelCheckpoint: TrainingCallback {
   public private(set) var savedEpoch: Int?
 
   private let loss: Loss
+  private let targetScaling: TargetScaling?
   private let classCount: Int?
   private let classNames: [String]?
   private let labelColumn: String?
@@ -33,8 +34,10 @@ public final class ModelCheckpoint: TrainingCallback {
   ///   - training: extra resume information stored in `dendrite.training` (seed, options).
   public init(
     path: String, loss: Loss, classCount: Int?, preprocessing: Preprocessing, monitor: String = "val_loss",
-    training: [String: JSONValue] = [:], classNames: [String]? = nil, labelColumn: String? = nil
+    training: [String: JSONValue] = [:], classNames: [String]? = nil, labelColumn: String? = nil,
+    targetScaling: TargetScaling? = nil
   ) {
+    self.targetScaling = targetScaling
     self.classNames = classNames
     self.labelColumn = labelColumn
     self.path = path
@@ -77,7 +80,8 @@ public final class ModelCheckpoint: TrainingCallback {
     let file = try ModelFile(
       model: Sequential(wrapping: state.model), loss: loss, classCount: classCount, preprocessing: preprocessing,
       optimizer: ModelFile.OptimizerCheckpoint(name: state.optimizerName, learningRate: state.learningRate, state: optimizerState),
-      training: .object(training), inputSize: state.inputSize, classNames: classNames, labelColumn: labelColumn)
+      training: .object(training), inputSize: state.inputSize, classNames: classNames, labelColumn: labelColumn,
+      targetScaling: targetScaling)
     try file.save(to: path)
     savedEpoch = epochsDone
   }

@@ -53,13 +53,23 @@ struct EvaluateCommand: ParsableCommand {
       if let modelClasses = file.classCount, let indices = data.classIndices {
         data = try Dataset(features: data.features, classIndices: indices, classCount: modelClasses, name: data.name)
       }
-      let scaled = data.replacingFeatures(file.preprocessing.apply(data.features))
-      let outputs = file.model(scaled.features)
+      var scaled = data.replacingFeatures(file.preprocessing.apply(data.features))
+      var outputs = file.model(scaled.features)
       if let targets = data.targets, targets.shape != outputs.shape {
         throw CommandError(
           "\(dataset) has \(targets.shape[1]) target columns but the model \(model) predicts \(outputs.shape[1]); evaluate it on data like the data it was trained on")
       }
-      let scores = file.model.evaluate(scaled, loss: file.loss)
+      // A regressor trained on standardised targets: the loss on standardised targets (as in
+      // training), MAE, RMSE and R² in the targets' own units.
+      if let scaling = file.targetScaling, let targets = scaled.targets, targets.shape.last == scaling.columnCount {
+        scaled = scaled.replacingTargets(scaling.apply(targets))
+      }
+      var scores = file.model.evaluate(scaled, loss: file.loss)
+      if let scaling = file.targetScaling, outputs.shape.last == scaling.columnCount {
+        outputs = scaling.invert(outputs)
+        scaled = scaled.replacingTargets(scaling.invert(scaled.targets ?? outputs))
+        if let targets = scaled.targets { scores["mae"] = RegressionReport(predictions: outputs, targets: targets).meanAbsoluteError }
+      }
       let classNames = (0..<(file.classCount ?? 0)).map(file.className)
       let evaluation = Evaluation(data: scaled, outputs: outputs, loss: file.loss, classNames: classNames)
       if json {

@@ -171,7 +171,8 @@ struct TrainCommand: ParsableCommand {
       if let save {
         try outcome.model.save(
           to: save, loss: plan.loss, classCount: plan.train.classCount, preprocessing: plan.preprocessing,
-          classNames: plan.train.classNames, labelColumn: plan.labels?.labelColumnDescription)
+          classNames: plan.train.classNames, labelColumn: plan.labels?.labelColumnDescription,
+          targetScaling: plan.targetScaling)
       }
       try report(plan: plan, outcome: outcome, advice: advice)
     }
@@ -183,9 +184,11 @@ struct TrainCommand: ParsableCommand {
   }
 
   private func report(plan: TrainingPlan, outcome: TrainingOutcome, advice: [Diagnostic]) throws {
-    let test = outcome.testScores
+    var test = outcome.testScores
     let regression = plan.train.classCount == nil
     let figures = TestRegressionFigures(plan: plan, model: outcome.model)
+    // The test MAE in the targets' own units (the loss stays on the standardised targets).
+    if let figures { test["mae"] = figures.report.meanAbsoluteError }
     if json {
       var object: [String: JSONValue] = [
         "dataset": .string(plan.train.name),

@@ -8,8 +8,12 @@ struct TestRegressionFigures {
 
   /// Nil for a classification plan.
   init?(plan: TrainingPlan, model: Sequential) {
-    guard let trainTargets = plan.train.targets, let testTargets = plan.test.targets else { return nil }
-    let predictions = model(plan.test.features)
+    guard var trainTargets = plan.train.targets, var testTargets = plan.test.targets else { return nil }
+    var predictions = model(plan.test.features)
+    if let scaling = plan.targetScaling, predictions.shape.last == scaling.columnCount {
+      // In the targets' own units.
+      (trainTargets, testTargets, predictions) = (scaling.invert(trainTargets), scaling.invert(testTargets), scaling.invert(predictions))
+    }
     guard predictions.shape == testTargets.shape else { return nil }
     report = RegressionReport(predictions: predictions, targets: testTargets)
     baselineMeanAbsoluteError = RegressionReport.baselineMeanAbsoluteError(

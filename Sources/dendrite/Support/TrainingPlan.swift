@@ -9,6 +9,9 @@ struct TrainingPlan {
   /// For a CSV file: its label column and how the labels were read (`--label`, `--task`).
   let labels: LabeledCSV?
   let preprocessing: Preprocessing
+  /// A regression's target standardisation, fitted on the training part (the data sets
+  /// above hold the scaled targets; reports and model files give original units).
+  let targetScaling: TargetScaling?
   let loss: Loss
   let model: Sequential
   let optimizerName: String
@@ -85,8 +88,16 @@ struct TrainingPlan {
     if let resumed, resumed.inputSize != data.featureCount {
       throw CommandError("--resume \(command.resume ?? ""): the checkpoint takes \(resumed.inputSize) features but \(data.name) has \(data.featureCount)")
     }
-    train = rawTrain.replacingFeatures(preprocessing.apply(rawTrain.features))
-    test = rawTest.replacingFeatures(preprocessing.apply(rawTest.features))
+    // Regression targets are standardised on the training part, as the features are.
+    let targetScaling = resumed.map(\.targetScaling) ?? rawTrain.targets.map(TargetScaling.fit)
+    func scaled(_ part: Dataset) -> Dataset {
+      let features = part.replacingFeatures(preprocessing.apply(part.features))
+      guard let targetScaling, let targets = part.targets, targets.shape.last == targetScaling.columnCount else { return features }
+      return features.replacingTargets(targetScaling.apply(targets))
+    }
+    train = scaled(rawTrain)
+    test = scaled(rawTest)
+    self.targetScaling = targetScaling
     self.preprocessing = preprocessing
     self.loss = loss
 
@@ -145,7 +156,7 @@ struct TrainingPlan {
       ModelCheckpoint(
         path: path, loss: loss, classCount: train.classCount, preprocessing: preprocessing,
         training: ["seed": .number(Double(seed)), "dataset": .string(train.name)], classNames: train.classNames,
-        labelColumn: labels?.labelColumnDescription)
+        labelColumn: labels?.labelColumnDescription, targetScaling: targetScaling)
     }
     if let checkpoint { callbacks.append(checkpoint) }
     if let interruption { callbacks.append(interruption) }
