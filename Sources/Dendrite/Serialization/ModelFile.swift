@@ -46,6 +46,10 @@ public struct ModelFile: Sendable {
   /// The CSV column the labels came from (header name, or index from 0 as text), as
   /// `dendrite.architecture`'s `label_column`; nil when not recorded.
   public let labelColumn: String?
+  /// The names of the features a row holds, in order (a CSV's header less the label), as
+  /// `dendrite.architecture`'s `feature_names`: `predict` and `evaluate` match a file's
+  /// columns to them by name. Nil when not recorded.
+  public let featureNames: [String]?
   /// How raw feature rows are scaled before the network.
   public let preprocessing: Preprocessing
   /// How a regressor's targets were standardised for training (``predict(_:)`` inverts
@@ -114,7 +118,8 @@ public struct ModelFile: Sendable {
   public init(
     model: Sequential, loss: Loss, classCount: Int?, preprocessing: Preprocessing = .none,
     optimizer: OptimizerCheckpoint? = nil, training: JSONValue? = nil, inputSize: Int? = nil,
-    classNames: [String]? = nil, labelColumn: String? = nil, targetScaling: TargetScaling? = nil
+    classNames: [String]? = nil, labelColumn: String? = nil, targetScaling: TargetScaling? = nil,
+    featureNames: [String]? = nil
   ) throws(ModelFileError) {
     let architecture = try ModuleNumbering.architecture(of: model)
     let layers = try Format.parseLayers(.array(architecture)) { problem in
@@ -186,6 +191,11 @@ public struct ModelFile: Sendable {
     // written as one without names, byte for byte.
     self.classNames = classNames == classCount.map { (0..<$0).map(String.init) } ? nil : classNames
     self.labelColumn = labelColumn
+    if let featureNames, featureNames.count != self.inputSize {
+      throw ModelFileError(
+        .inconsistent("\(featureNames.count) feature names for a model of \(self.inputSize) features; give one name per feature"))
+    }
+    self.featureNames = featureNames
     self.preprocessing = preprocessing
     self.optimizer = optimizer
     self.training = training
@@ -265,6 +275,7 @@ public struct ModelFile: Sendable {
     if !startsWithDense { fields["inputs"] = .number(Double(inputSize)) }
     if let classNames { fields["class_names"] = .array(classNames.map(JSONValue.string)) }
     if let labelColumn { fields["label_column"] = .string(labelColumn) }
+    if let featureNames { fields["feature_names"] = .array(featureNames.map(JSONValue.string)) }
     let architecture = JSONValue.object(fields)
     file.metadata = [
       Format.Key.formatVersion: "1",
@@ -356,6 +367,16 @@ public struct ModelFile: Sendable {
     }
     var labelColumn: String?
     if case .string(let column)? = architecture["label_column"] { labelColumn = column }
+    var featureNames: [String]?
+    switch architecture["feature_names"] {
+    case nil, .null?: featureNames = nil
+    case .array(let entries)?:
+      let names = entries.compactMap { entry -> String? in if case .string(let name) = entry { name } else { nil } }
+      guard names.count == entries.count else { throw invalid("\"feature_names\" is not an array of strings") }
+      featureNames = names
+    case let value?:
+      throw invalid("\"feature_names\" is \(JSONText.encode(value)), not an array of strings")
+    }
     var inputSize: Int?
     if let inputs = architecture["inputs"] {
       guard let count = Format.positiveInteger(inputs) else { throw invalid("\"inputs\" is not a positive integer") }
@@ -435,7 +456,7 @@ public struct ModelFile: Sendable {
     try self.init(
       model: Sequential(layers: model), loss: loss, classCount: classCount, preprocessing: preprocessing ?? .none,
       optimizer: optimizer, training: training, inputSize: inputSize, classNames: classNames, labelColumn: labelColumn,
-      targetScaling: targetScaling)
+      targetScaling: targetScaling, featureNames: featureNames)
   }
 }
 
@@ -457,18 +478,19 @@ extension Layer {
   ///   - classNames: one name per class (a CSV's label texts), or nil to name them by index.
   ///   - labelColumn: the CSV column the labels came from.
   /// - Throws: ``ModelFileError`` naming `path`; see
-  ///   ``ModelFile/init(model:loss:classCount:preprocessing:optimizer:training:inputSize:classNames:labelColumn:targetScaling:)``.
+  ///   ``ModelFile/init(model:loss:classCount:preprocessing:optimizer:training:inputSize:classNames:labelColumn:targetScaling:featureNames:)``.
   ///
   /// A model that is not a ``Sequential`` (a struct conforming to ``SavableLayer``) is
   /// stored as a one-module `Sequential` around it, so its tensors are named `0.<name>`.
   public func save(
     to path: String, loss: Loss, classCount: Int?, preprocessing: Preprocessing = .none,
-    classNames: [String]? = nil, labelColumn: String? = nil, targetScaling: TargetScaling? = nil
+    classNames: [String]? = nil, labelColumn: String? = nil, targetScaling: TargetScaling? = nil,
+    featureNames: [String]? = nil
   ) throws(ModelFileError) {
     do {
       try ModelFile(
         model: Sequential(wrapping: self), loss: loss, classCount: classCount, preprocessing: preprocessing,
-        classNames: classNames, labelColumn: labelColumn, targetScaling: targetScaling
+        classNames: classNames, labelColumn: labelColumn, targetScaling: targetScaling, featureNames: featureNames
       ).save(to: path)
     } catch {
       throw error.file == nil ? error.inFile(path) : error

@@ -17,6 +17,7 @@ public final class ModelCheckpoint: TrainingCallback {
 
   private let loss: Loss
   private let targetScaling: TargetScaling?
+  private let featureNames: [String]?
   private let classCount: Int?
   private let classNames: [String]?
   private let labelColumn: String?
@@ -35,9 +36,10 @@ public final class ModelCheckpoint: TrainingCallback {
   public init(
     path: String, loss: Loss, classCount: Int?, preprocessing: Preprocessing, monitor: String = "val_loss",
     training: [String: JSONValue] = [:], classNames: [String]? = nil, labelColumn: String? = nil,
-    targetScaling: TargetScaling? = nil
+    targetScaling: TargetScaling? = nil, featureNames: [String]? = nil
   ) {
     self.targetScaling = targetScaling
+    self.featureNames = featureNames
     self.classNames = classNames
     self.labelColumn = labelColumn
     self.path = path
@@ -81,7 +83,7 @@ public final class ModelCheckpoint: TrainingCallback {
       model: Sequential(wrapping: state.model), loss: loss, classCount: classCount, preprocessing: preprocessing,
       optimizer: ModelFile.OptimizerCheckpoint(name: state.optimizerName, learningRate: state.learningRate, state: optimizerState),
       training: .object(training), inputSize: state.inputSize, classNames: classNames, labelColumn: labelColumn,
-      targetScaling: targetScaling)
+      targetScaling: targetScaling, featureNames: featureNames)
     try file.save(to: path)
     savedEpoch = epochsDone
   }

@@ -35,10 +35,13 @@ struct EvaluateCommand: ParsableCommand {
         dataset, labelColumn: label.map(LabelColumn.init(argument:)), task: file.task == .regression ? .regression : .classification
       ).dataset
       if file.task == .classification { data = try data.numberingClasses(like: file, source: dataset) }
-      guard data.featureCount == file.inputSize else {
-        throw CommandError(
-          "\(dataset) has \(data.featureCount) features but the model \(model) takes \(file.inputSize); evaluate it on data like the data it was trained on")
+      let (matched, note) = try FeatureMatching.match(
+        data.features, names: data.featureNames, to: file, source: dataset, model: model
+      ) {
+        "\(dataset) has \(data.featureCount) features but the model \(model) takes \(file.inputSize); evaluate it on data like the data it was trained on"
       }
+      if let note { Terminal.printError(note) }
+      data = data.replacingFeatures(matched)
       if file.task == .regression, let classes = data.classIndices {
         data = try Dataset(features: data.features, targets: Tensor(shape: [classes.count, 1], scalars: classes.map(Float.init)), name: data.name)
       }

@@ -30,11 +30,11 @@ struct PredictCommand: ParsableCommand {
     threadOption.apply()
     try reportingErrors {
       let file = try ModelFile.load(from: model)
-      let (features, _) = try CSVLoader.loadFeatures(path: input)
-      guard features.shape[1] == file.inputSize else {
-        throw CommandError(
-          "\(input) has \(features.shape[1]) columns but the model \(model) takes \(file.inputSize) features; give feature columns only, no label")
+      let (rawFeatures, header) = try CSVLoader.loadFeatures(path: input)
+      let (features, note) = try FeatureMatching.match(rawFeatures, names: header, to: file, source: input, model: model) {
+        "\(input) has \(rawFeatures.shape[1]) columns but the model \(model) takes \(file.inputSize) features; give feature columns only, no label"
       }
+      if let note { Terminal.printError(note) }
       let outputs = file.predict(features)
       let rows = (0..<outputs.shape[0]).map { row in
         Array(outputs.scalars[(row * outputs.shape[1])..<((row + 1) * outputs.shape[1])])

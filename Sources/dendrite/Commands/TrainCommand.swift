@@ -172,7 +172,7 @@ struct TrainCommand: ParsableCommand {
         try outcome.model.save(
           to: save, loss: plan.loss, classCount: plan.train.classCount, preprocessing: plan.preprocessing,
           classNames: plan.train.classNames, labelColumn: plan.labels?.labelColumnDescription,
-          targetScaling: plan.targetScaling)
+          targetScaling: plan.targetScaling, featureNames: plan.train.featureNames)
       }
       try report(plan: plan, outcome: outcome, advice: advice)
     }

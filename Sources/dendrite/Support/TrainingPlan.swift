@@ -156,7 +156,7 @@ struct TrainingPlan {
       ModelCheckpoint(
         path: path, loss: loss, classCount: train.classCount, preprocessing: preprocessing,
         training: ["seed": .number(Double(seed)), "dataset": .string(train.name)], classNames: train.classNames,
-        labelColumn: labels?.labelColumnDescription, targetScaling: targetScaling)
+        labelColumn: labels?.labelColumnDescription, targetScaling: targetScaling, featureNames: train.featureNames)
     }
     if let checkpoint { callbacks.append(checkpoint) }
     if let interruption { callbacks.append(interruption) }
