@@ -54,8 +54,8 @@ struct DiagnosticsCommandLineTests {
     let directory = try DendriteProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     // 40 rows of labels 0 and 1 and one row of label 3 (kept for training by the split): the
-    // labels become classes 0, 1, 2 named "0", "1", "3" (no class is ever empty), and class
-    // 2 has one training row.
+    // labels become classes 0, 1, 2 named "0", "1", "3" (no class is ever empty), and the
+    // class named "3" has one training row.
     let rows = (0..<40).map { "\(Double($0 % 7) / 7),\(Double($0 % 5) / 5),\($0 % 2)" } + ["0.5,0.5,3"]
     try (["a,b,label"] + rows).joined(separator: "\n").appending("\n")
       .write(to: directory.appendingPathComponent("tiny.csv"), atomically: true, encoding: .utf8)
@@ -63,7 +63,7 @@ struct DiagnosticsCommandLineTests {
     #expect(result.status == 0, "\(result.stderr)")
     let warnings = result.stderr.split(separator: "\n").filter { $0.hasPrefix("warning:") }
     #expect(warnings.count == 2, "\(result.stderr)")
-    #expect(warnings.first?.hasPrefix("warning: class 2 has one (of 33 training labels)") == true,
+    #expect(warnings.first?.hasPrefix("warning: class \"3\" has one (of 33 training labels)") == true,
             "\(result.stderr)")
     #expect(warnings.allSatisfy { $0.hasSuffix("[tiny-class]") })
   }

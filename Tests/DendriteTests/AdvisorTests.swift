@@ -289,6 +289,11 @@ struct AdvisorTests {
     let onlyEmpty = try #require(check(mlp(outputs: 3), .softmaxCrossEntropy, .classes([0, 0, 2, 2], classCount: 3)).first)
     #expect(onlyEmpty.message.hasPrefix("class 1 has no training sample (of 4 training labels)"))
     #expect(check(mlp(outputs: 2), .softmaxCrossEntropy, .classes([0, 0, 1, 1], classCount: 2)).isEmpty)
+    // With class names (a CSV's labels), the message names them.
+    let named = Advisor.check(
+      model: mlp(outputs: 3), loss: .softmaxCrossEntropy, labels: .classes([0, 0, 1, 2, 2], classCount: 3),
+      classNames: ["setosa", "versicolor", "virginica"])
+    #expect(named.first?.message.hasPrefix("class \"versicolor\" has one (of 5 training labels)") == true)
   }
 
   @Test("the messages that use κ say that κ is the sigmoid and κ′ its derivative")

@@ -46,11 +46,15 @@ public enum Advisor {
   ///   - loss: the loss it will be trained with.
   ///   - labels: the training labels, for the range checks (class indices against output
   ///     units, targets against the output activation's range); nil skips them.
+  ///   - classNames: the classes' names (a CSV's label texts), for the messages; nil names
+  ///     classes by index.
   /// - Returns: an empty array when nothing looks wrong.
-  public static func check(model: any Layer, loss: Loss, labels: Dataset.Labels? = nil) -> [Diagnostic] {
+  public static func check(
+    model: any Layer, loss: Loss, labels: Dataset.Labels? = nil, classNames: [String]? = nil
+  ) -> [Diagnostic] {
     guard let shape = ModelShape(model) else { return [] }
     var found = outputFindings(shape, loss)
-    if let labels { found += labelFindings(shape, loss, labels) + classSizeFindings(labels) }
+    if let labels { found += labelFindings(shape, loss, labels) + classSizeFindings(labels, classNames: classNames) }
     found += depthFindings(shape)
     return found.filter { $0.severity == .error } + found.filter { $0.severity == .warning }
   }
@@ -172,15 +176,19 @@ public enum Advisor {
 
   /// `tiny-class`: classes with no training sample (nothing teaches their output) or one
   /// (the model can only memorise it, and a stratified split leaves none to test).
-  private static func classSizeFindings(_ labels: Dataset.Labels) -> [Diagnostic] {
+  private static func classSizeFindings(_ labels: Dataset.Labels, classNames: [String]?) -> [Diagnostic] {
     guard case .classes(let indices, let classCount) = labels else { return [] }
     var counts = [Int](repeating: 0, count: classCount)
     for index in indices where counts.indices.contains(index) { counts[index] += 1 }
     let empty = counts.indices.filter { counts[$0] == 0 }
     let single = counts.indices.filter { counts[$0] == 1 }
     guard !empty.isEmpty || !single.isEmpty else { return [] }
+    func name(_ index: Int) -> String {
+      guard let classNames, classNames.indices.contains(index), classNames[index] != String(index) else { return String(index) }
+      return "\"\(classNames[index])\""
+    }
     func classes(_ list: [Int]) -> String {
-      "class\(list.count == 1 ? "" : "es") " + list.map(String.init).joined(separator: ", ")
+      "class\(list.count == 1 ? "" : "es") " + list.map(name).joined(separator: ", ")
     }
     var parts: [String] = []
     if !empty.isEmpty { parts.append("\(classes(empty)) \(empty.count == 1 ? "has" : "have") no training sample") }

@@ -140,7 +140,7 @@ struct TrainingPlan {
 
   /// The advisor's findings for this model, loss and training labels, before training:
   /// errors (the run cannot learn) first, then warnings.
-  var advice: [Diagnostic] { Advisor.check(model: model, loss: loss, labels: train.labels) }
+  var advice: [Diagnostic] { Advisor.check(model: model, loss: loss, labels: train.labels, classNames: train.classNames) }
 
   func describeModel() -> String {
     let sizes = (ModelDescription(model).widths ?? []).map(String.init).joined(separator: "-")
