@@ -17,7 +17,7 @@ struct ReproducibleTrainingTests {
     // Nothing in the JSON depends on the clock or the machine: these keys, figures only.
     #expect(object.keys.sorted() == [
       "advice", "dataset", "epochs_run", "history", "loss", "model", "test_accuracy", "test_loss", "test_samples",
-      "train_samples", "training_path",
+      "train_samples", "training_path", "validation_samples",
     ])
     #expect(object["training_path"] as? String == "fused kernels")
     let history = try #require(object["history"] as? [[String: Any]])

@@ -78,6 +78,20 @@ struct TrainCommand: ParsableCommand {
     "Dropout rate after each hidden layer while training (default: 0, none).", valueName: "RATE"))
   var dropout: Float?
 
+  @Option(name: .customLong("test-fraction"), parsing: .unconditional, help: ArgumentHelp(
+    "The share of all rows held out as the test split, scored once after training (default: 0.2).", valueName: "F"))
+  var testFraction: Double?
+
+  @Option(name: .customLong("validation-fraction"), parsing: .unconditional, help: ArgumentHelp(
+    "The share of all rows taken from the training part as the validation split, which feeds val_*, "
+      + "--early-stopping and the checkpoint's best epoch; 0 for none (default: 0.1).", valueName: "F"))
+  var validationFraction: Double?
+
+  @Option(name: .customLong("early-stopping"), parsing: .unconditional, help: ArgumentHelp(
+    "Stop when the validation loss has not improved for this many epochs, and keep the best epoch's weights.",
+    valueName: "PATIENCE"))
+  var earlyStopping: Int?
+
   @Option(help: ArgumentHelp("Save the trained model (safetensors).", valueName: "FILE"))
   var save: String?
 
@@ -124,6 +138,19 @@ struct TrainCommand: ParsableCommand {
     }
     if let optimizer, OptimizerKind(name: optimizer) == nil {
       throw ValidationError("--optimizer \(optimizer): unknown; use one of \(CommandLineNames.list(CommandLineNames.optimizers))")
+    }
+    if let testFraction, !(testFraction > 0 && testFraction < 1) {
+      throw ValidationError("--test-fraction must be in (0, 1), got \(testFraction)")
+    }
+    if let validationFraction, !(validationFraction >= 0 && validationFraction < 1 - testShare) {
+      throw ValidationError(
+        "--validation-fraction must be at least 0 and below 1 − the test fraction (\(1 - testShare)), got \(validationFraction)")
+    }
+    if let earlyStopping {
+      guard earlyStopping > 0 else { throw ValidationError("--early-stopping must be a positive number of epochs, got \(earlyStopping)") }
+      guard validationShare > 0 || resume != nil else {
+        throw ValidationError("--early-stopping watches the validation loss; it needs --validation-fraction above 0")
+      }
     }
     if let dropout, !(dropout >= 0 && dropout < 1) {
       throw ValidationError("--dropout must be in [0, 1), got \(Self.format(dropout))")
@@ -198,6 +225,7 @@ struct TrainCommand: ParsableCommand {
         "test_loss": .float(test["loss"] ?? .nan),
         "train_samples": .number(Double(plan.train.count)),
         "test_samples": .number(Double(plan.test.count)),
+        "validation_samples": .number(Double(plan.validation?.count ?? 0)),
         "history": .array(outcome.history.epochs.enumerated().map { epoch, figures in
           var entry = figures.mapValues { JSONValue.float($0) }
           entry["epoch"] = .number(Double(epoch + 1))

@@ -18,6 +18,7 @@ extension TrainCommand {
       ("--output-activation", outputActivation != nil), ("--optimizer", optimizer != nil),
       ("--learning-rate", learningRate != nil), ("--seed", seed != nil),
       ("--preprocessing", preprocessing != nil), ("--dropout", dropout != nil),
+      ("--test-fraction", testFraction != nil), ("--validation-fraction", validationFraction != nil),
     ]
     return options.filter(\.1).map(\.0)
   }
@@ -30,6 +31,11 @@ extension TrainCommand {
   var optimizerKind: OptimizerKind { optimizer.flatMap(OptimizerKind.init(name:)) ?? .adam }
   /// `--seed`, or 42; checked by `validate()`.
   var seedValue: UInt64 { seed.flatMap { UInt64($0) } ?? Self.defaultSeed }
+  /// The test split's share of all rows: `--test-fraction`, or 0.2.
+  var testShare: Double { testFraction ?? 0.2 }
+  /// The validation split's share of all rows, taken from the training part:
+  /// `--validation-fraction`, or 0.1.
+  var validationShare: Double { validationFraction ?? 0.1 }
   /// `--dropout`, or 0.
   var dropoutRate: Float { dropout ?? 0 }
 

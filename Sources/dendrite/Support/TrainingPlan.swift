@@ -5,7 +5,15 @@ import DendriteData
 /// preprocessing, the model, the loss and the optimizer.
 struct TrainingPlan {
   let train: Dataset
+  /// The validation split (from the training part), which feeds `val_*`, early stopping and
+  /// the checkpoint's best epoch; nil with `--validation-fraction 0`.
+  let validation: Dataset?
+  /// The test split, scored once after training.
   let test: Dataset
+  /// The shares of all rows in the test and validation splits.
+  let testFraction: Double, validationFraction: Double
+  /// `--early-stopping PATIENCE`.
+  let earlyStoppingPatience: Int?
   /// For a CSV file: its label column and how the labels were read (`--label`, `--task`).
   let labels: LabeledCSV?
   let preprocessing: Preprocessing
@@ -67,10 +75,33 @@ struct TrainingPlan {
       if case .number(let n) = value { return UInt64(exactly: n) }
       return nil
     } ?? command.seedValue
-    let (rawTrain, rawTest) = data.split(testFraction: 0.2, seed: seed)
+    // The splits: a resumed run takes the checkpoint's (files from before validation splits
+    // existed had a 20% test split and none).
+    func recorded(_ key: String) -> Double? {
+      if case .number(let value)? = resumed?.training?[key] { return value }
+      return nil
+    }
+    testFraction = resumed == nil ? command.testShare : recorded("test_fraction") ?? 0.2
+    validationFraction = resumed == nil ? command.validationShare : recorded("validation_fraction") ?? 0
+    earlyStoppingPatience = command.earlyStopping
+    let (rest, rawTest) = data.split(testFraction: testFraction, seed: seed)
     guard rawTest.count > 0 else {
       throw CommandError(
-        "\(command.dataset) has \(data.count) rows, too few to hold out a test part (20% of each class); give at least two rows of some class")
+        "\(command.dataset) has \(data.count) rows, too few to hold out a test part (\(Int((testFraction * 100).rounded()))% of each class); give at least two rows of some class")
+    }
+    // The validation split comes from the training part, stratified, with its own seed.
+    var rawTrain = rest
+    var rawValidation: Dataset?
+    if validationFraction > 0 {
+      let (fit, held) = rest.split(testFraction: min(validationFraction / (1 - testFraction), 0.9), seed: seed &+ 1)
+      guard held.count > 0, fit.count > 0 else {
+        throw CommandError(
+          "\(command.dataset) has \(data.count) rows, too few for a validation split as well; use --validation-fraction 0")
+      }
+      (rawTrain, rawValidation) = (fit, held)
+    }
+    if earlyStoppingPatience != nil && rawValidation == nil {
+      throw CommandError("--early-stopping watches the validation loss, but this run has no validation split")
     }
     let preprocessing =
       resumed?.preprocessing
@@ -96,6 +127,7 @@ struct TrainingPlan {
       return features.replacingTargets(targetScaling.apply(targets))
     }
     train = scaled(rawTrain)
+    validation = rawValidation.map(scaled)
     test = scaled(rawTest)
     self.targetScaling = targetScaling
     self.preprocessing = preprocessing
@@ -155,10 +187,16 @@ struct TrainingPlan {
     let checkpoint = checkpointPath.map { path in
       ModelCheckpoint(
         path: path, loss: loss, classCount: train.classCount, preprocessing: preprocessing,
-        training: ["seed": .number(Double(seed)), "dataset": .string(train.name)], classNames: train.classNames,
+        training: [
+          "seed": .number(Double(seed)), "dataset": .string(train.name), "test_fraction": .number(testFraction),
+          "validation_fraction": .number(validationFraction),
+        ], classNames: train.classNames,
         labelColumn: labels?.labelColumnDescription, targetScaling: targetScaling, featureNames: train.featureNames)
     }
     if let checkpoint { callbacks.append(checkpoint) }
+    if let earlyStoppingPatience {
+      callbacks.append(EarlyStopping(monitor: "val_loss", patience: earlyStoppingPatience, restoreBestWeights: true))
+    }
     if let interruption { callbacks.append(interruption) }
     let gradientFlow = recordsGradientFlow
       ? GradientFlowRecorder(probe: .init(train, loss: loss, rows: Self.gradientFlowProbeRows)) : nil
@@ -166,7 +204,7 @@ struct TrainingPlan {
     var model = model
     let startingLoss = model.evaluate(train, loss: loss)["loss"] ?? .nan
     let history = try model.fit(
-      train, loss: loss, optimizer: &optimizer, epochs: epochs, batchSize: batchSize, validation: test,
+      train, loss: loss, optimizer: &optimizer, epochs: epochs, batchSize: batchSize, validation: validation,
       seed: seed, startEpoch: startEpoch, callbacks: callbacks)
     if let interruption, interruption.stoppedAt != nil, let checkpoint {
       // Ctrl-C: the checkpoint holds the model as the last step left it, to resume from
