@@ -323,6 +323,8 @@ struct AdvisorTests {
     #expect(diagnostic.message.hasPrefix("the training loss rose from 1.25 before training to 2.5 after the first epoch"))
     #expect(diagnostic.message.contains("lower it (--learning-rate"))
     #expect(Advisor.checkProgress(startingLoss: 3, history: history).isEmpty)
+    #expect(Advisor.checkProgress(startingLoss: 2.4, history: history).isEmpty)      // 4% above: not a rise
+    #expect(Advisor.checkProgress(startingLoss: 2.3, history: history).count == 1)   // 9% above
     #expect(Advisor.checkProgress(startingLoss: .nan, history: history).isEmpty)
     #expect(Advisor.checkProgress(startingLoss: 1, history: History()).isEmpty)
   }

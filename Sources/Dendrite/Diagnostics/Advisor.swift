@@ -21,7 +21,7 @@
 /// | `target-out-of-range` | warning | targets the output activation cannot reach (outside [0, 1] for sigmoid, negative for relu, …) |
 /// | `tiny-class` | warning | a class with no training sample, or only one |
 /// | `vanishing-gradients` | warning | ≥ 4 hidden sigmoid or tanh layers: the error shrinks by κ′ ≤ 1/4 per layer |
-/// | `loss-rose` | warning | after training (``checkProgress(startingLoss:history:)``): the loss after epoch 1 is above the loss before training |
+/// | `loss-rose` | warning | after training (``checkProgress(startingLoss:history:)``): the loss after epoch 1 is more than 5% above the loss before training |
 ///
 /// The sensible defaults are silent: ReLU hidden layers with softmax cross-entropy on C
 /// logits, sigmoid cross-entropy on one logit, binary cross-entropy behind a sigmoid unit,
@@ -215,9 +215,14 @@ public enum Advisor {
 
   // MARK: After training
 
+  /// How far above the starting loss the first epoch's loss must be for `loss-rose`: 5%.
+  public static let lossRiseTolerance: Float = 0.05
+
   /// The findings from a finished run: `loss-rose` when the training loss at the end of the
-  /// first epoch (`history["loss"][0]`) is above `startingLoss`, the loss of the untrained
-  /// model on the same rows, which points to a learning rate too high.
+  /// first epoch (`history["loss"][0]`) is more than ``lossRiseTolerance`` above
+  /// `startingLoss`, the loss of the untrained model on the same rows, which points to a
+  /// learning rate too high. (A flat loss that differs in its last digits, or a first epoch's
+  /// running mean a little above the start, is not a rise.)
   ///
   ///     let before = model.evaluate(train, loss: .softmaxCrossEntropy)["loss"] ?? .nan
   ///     let history = try model.fit(train, loss: .softmaxCrossEntropy, optimizer: &adam, epochs: 10)
@@ -225,7 +230,9 @@ public enum Advisor {
   ///
   /// - Returns: an empty array when the loss fell, or either figure is missing or not finite.
   public static func checkProgress(startingLoss: Float, history: History) -> [Diagnostic] {
-    guard let first = history["loss"].first, first.isFinite, startingLoss.isFinite, first > startingLoss else {
+    guard let first = history["loss"].first, first.isFinite, startingLoss.isFinite,
+      first > startingLoss * (1 + lossRiseTolerance) + 1e-6
+    else {
       return []
     }
     return [Diagnostic(.warning, code: "loss-rose", message:
