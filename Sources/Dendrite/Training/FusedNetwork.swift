@@ -69,8 +69,6 @@ final class FusedNetwork {
     self.outputHead = outputHead
   }
 
-  var inputSize: Int { layers[0].inputSize }
-  var outputSize: Int { layers[layers.count - 1].outputSize }
 
   /// Takes the parameters of `model`'s dense layers (the model this network was made from,
   /// after an optimizer changed them). Arrays are shared, not copied.

@@ -56,7 +56,7 @@ struct EvaluateCommand: ParsableCommand {
       if let modelClasses = file.classCount, let indices = data.classIndices {
         data = try Dataset(features: data.features, classIndices: indices, classCount: modelClasses, name: data.name)
       }
-      var scaled = data.replacingFeatures(file.preprocessing.apply(data.features))
+      let scaled = data.replacingFeatures(file.preprocessing.apply(data.features))
       var outputs = file.model(scaled.features)
       if let targets = data.targets, targets.shape != outputs.shape {
         throw CommandError(
@@ -64,14 +64,15 @@ struct EvaluateCommand: ParsableCommand {
       }
       // A regressor trained on standardised targets: the loss on standardised targets (as in
       // training), MAE, RMSE and R² in the targets' own units.
-      if let scaling = file.targetScaling, let targets = scaled.targets, targets.shape.last == scaling.columnCount {
-        scaled = scaled.replacingTargets(scaling.apply(targets))
-      }
-      var scores = file.model.evaluate(scaled, loss: file.loss)
-      if let scaling = file.targetScaling, outputs.shape.last == scaling.columnCount {
+      // (The model file guarantees one scaling column per output, and the check above one
+      // target column per output.)
+      var scores: [String: Float]
+      if let scaling = file.targetScaling, let targets = scaled.targets {
+        scores = file.model.evaluate(scaled.replacingTargets(scaling.apply(targets)), loss: file.loss)
         outputs = scaling.invert(outputs)
-        scaled = scaled.replacingTargets(scaling.invert(scaled.targets ?? outputs))
-        if let targets = scaled.targets { scores["mae"] = RegressionReport(predictions: outputs, targets: targets).meanAbsoluteError }
+        scores["mae"] = RegressionReport(predictions: outputs, targets: targets).meanAbsoluteError
+      } else {
+        scores = file.model.evaluate(scaled, loss: file.loss)
       }
       let classNames = (0..<(file.classCount ?? 0)).map(file.className)
       let evaluation = Evaluation(data: scaled, outputs: outputs, loss: file.loss, classNames: classNames)
