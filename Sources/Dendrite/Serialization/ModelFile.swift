@@ -50,6 +50,12 @@ public struct ModelFile: Sendable {
   /// `dendrite.architecture`'s `feature_names`: `predict` and `evaluate` match a file's
   /// columns to them by name. Nil when not recorded.
   public let featureNames: [String]?
+  /// How a table's source columns become the inputs (one-hot vocabularies, fill values for
+  /// missing cells), as `dendrite.columns`; nil when the inputs are the columns as they are.
+  /// ``featureNames`` are then its ``FeatureEncoding/inputNames``.
+  public let featureEncoding: FeatureEncoding?
+  /// The training data's identity and split, as `dendrite.dataset`; nil when not recorded.
+  public let dataset: DatasetRecord?
   /// How raw feature rows are scaled before the network.
   public let preprocessing: Preprocessing
   /// How a regressor's targets were standardised for training (``predict(_:)`` inverts
@@ -119,7 +125,7 @@ public struct ModelFile: Sendable {
     model: Sequential, loss: Loss, classCount: Int?, preprocessing: Preprocessing = .none,
     optimizer: OptimizerCheckpoint? = nil, training: JSONValue? = nil, inputSize: Int? = nil,
     classNames: [String]? = nil, labelColumn: String? = nil, targetScaling: TargetScaling? = nil,
-    featureNames: [String]? = nil
+    featureNames: [String]? = nil, featureEncoding: FeatureEncoding? = nil, dataset: DatasetRecord? = nil
   ) throws(ModelFileError) {
     let architecture = try ModuleNumbering.architecture(of: model)
     let layers = try Format.parseLayers(.array(architecture)) { problem in
@@ -195,7 +201,18 @@ public struct ModelFile: Sendable {
       throw ModelFileError(
         .inconsistent("\(featureNames.count) feature names for a model of \(self.inputSize) features; give one name per feature"))
     }
-    self.featureNames = featureNames
+    if let featureEncoding {
+      guard featureEncoding.inputCount == self.inputSize else {
+        throw ModelFileError(
+          .inconsistent("a column encoding of \(featureEncoding.inputCount) inputs for a model of \(self.inputSize) features"))
+      }
+      if let featureNames, featureNames != featureEncoding.inputNames {
+        throw ModelFileError(.inconsistent("feature names that are not the column encoding's input names"))
+      }
+    }
+    self.featureEncoding = featureEncoding.flatMap { $0.isIdentity ? nil : $0 }
+    self.featureNames = featureNames ?? self.featureEncoding?.inputNames
+    self.dataset = dataset
     self.preprocessing = preprocessing
     self.optimizer = optimizer
     self.training = training
@@ -292,6 +309,8 @@ public struct ModelFile: Sendable {
       }
     }
     if let training { file.metadata[Format.Key.training] = JSONText.encode(training) }
+    if let featureEncoding { file.metadata[Format.Key.columns] = JSONText.encode(featureEncoding.json) }
+    if let dataset { file.metadata[Format.Key.dataset] = JSONText.encode(dataset.json) }
     if let targetScaling {
       file.metadata[Format.Key.targets] = JSONText.encode([
         "kind": "standardize", "mean": .floats(targetScaling.mean), "std": .floats(targetScaling.standardDeviation),
@@ -450,13 +469,31 @@ public struct ModelFile: Sendable {
     let targetScaling = try metadata[Format.Key.targets].map { text throws(ModelFileError) in
       try Format.parseTargetScaling(Format.parseJSONObject(text, key: Format.Key.targets))
     }
+    let featureEncoding = try metadata[Format.Key.columns].map { text throws(ModelFileError) in
+      guard let encoding = try FeatureEncoding(json: Format.parseJSONObject(text, key: Format.Key.columns)) else {
+        throw ModelFileError(
+          .invalidMetadata(
+            key: Format.Key.columns,
+            problem: "needs \"columns\": objects with a \"name\" and \"kind\" \"number\" or \"one_hot\" (with \"categories\")"))
+      }
+      return encoding
+    }
+    let dataset = try metadata[Format.Key.dataset].map { text throws(ModelFileError) in
+      guard let record = try DatasetRecord(json: Format.parseJSONObject(text, key: Format.Key.dataset)) else {
+        throw ModelFileError(
+          .invalidMetadata(
+            key: Format.Key.dataset,
+            problem: "needs \"name\", \"rows\", \"seed\", \"test_fraction\", \"validation_fraction\" and \"missing\""))
+      }
+      return record
+    }
     let preprocessing = try metadata[Format.Key.preprocessing].map { text throws(ModelFileError) in
       try Format.parsePreprocessing(Format.parseJSONObject(text, key: Format.Key.preprocessing))
     }
     try self.init(
       model: Sequential(layers: model), loss: loss, classCount: classCount, preprocessing: preprocessing ?? .none,
       optimizer: optimizer, training: training, inputSize: inputSize, classNames: classNames, labelColumn: labelColumn,
-      targetScaling: targetScaling, featureNames: featureNames)
+      targetScaling: targetScaling, featureNames: featureNames, featureEncoding: featureEncoding, dataset: dataset)
   }
 }
 
@@ -485,12 +522,13 @@ extension Layer {
   public func save(
     to path: String, loss: Loss, classCount: Int?, preprocessing: Preprocessing = .none,
     classNames: [String]? = nil, labelColumn: String? = nil, targetScaling: TargetScaling? = nil,
-    featureNames: [String]? = nil
+    featureNames: [String]? = nil, featureEncoding: FeatureEncoding? = nil, dataset: DatasetRecord? = nil
   ) throws(ModelFileError) {
     do {
       try ModelFile(
         model: Sequential(wrapping: self), loss: loss, classCount: classCount, preprocessing: preprocessing,
-        classNames: classNames, labelColumn: labelColumn, targetScaling: targetScaling, featureNames: featureNames
+        classNames: classNames, labelColumn: labelColumn, targetScaling: targetScaling, featureNames: featureNames,
+        featureEncoding: featureEncoding, dataset: dataset
       ).save(to: path)
     } catch {
       throw error.file == nil ? error.inFile(path) : error

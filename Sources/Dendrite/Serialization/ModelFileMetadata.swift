@@ -54,6 +54,8 @@ enum ModelFileFormat {
     static let optimizer = "dendrite.optimizer"
     static let training = "dendrite.training"
     static let targets = "dendrite.targets"
+    static let columns = "dendrite.columns"
+    static let dataset = "dendrite.dataset"
   }
 
   /// The prefix of a checkpoint's optimizer-slot tensors.

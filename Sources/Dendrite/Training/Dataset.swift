@@ -76,6 +76,24 @@ public struct Dataset: Sendable {
     self.featureNames = featureNames
   }
 
+  /// A data set of either kind, from ``Labels``.
+  ///
+  ///     let part = try Dataset(features: encoded, labels: all.labels.rows(trainRows), name: "houses")
+  ///
+  /// - Throws: ``DatasetError``, as the two initialisers above.
+  public init(
+    features: Tensor, labels: Labels, name: String = "data", featureNames: [String]? = nil, classNames: [String]? = nil
+  ) throws(DatasetError) {
+    switch labels {
+    case .classes(let indices, let classCount):
+      try self.init(
+        features: features, classIndices: indices, classCount: classCount, name: name, featureNames: featureNames,
+        classNames: classNames)
+    case .targets(let targets):
+      try self.init(features: features, targets: targets, name: name, featureNames: featureNames)
+    }
+  }
+
   private static func validate(features: Tensor, rows: Int, name: String) throws(DatasetError) {
     guard features.rank == 2 else { throw DatasetError.badShape(dataset: name, what: "features", shape: features.shape) }
     guard features.shape[0] == rows else {
@@ -116,16 +134,7 @@ public struct Dataset: Sendable {
     scalars.reserveCapacity(indices.count * width)
     for row in indices { scalars += features.scalars[(row * width)..<((row + 1) * width)] }
     copy.features = Tensor(shape: [indices.count, width], scalars: scalars)
-    switch labels {
-    case .classes(let classes, let classCount):
-      copy.labels = .classes(indices.map { classes[$0] }, classCount: classCount)
-    case .targets(let targets):
-      let outputs = targets.shape[1]
-      var values = [Float]()
-      values.reserveCapacity(indices.count * outputs)
-      for row in indices { values += targets.scalars[(row * outputs)..<((row + 1) * outputs)] }
-      copy.labels = .targets(Tensor(shape: [indices.count, outputs], scalars: values))
-    }
+    copy.labels = labels.rows(indices)
     return copy
   }
 
@@ -158,12 +167,34 @@ public struct Dataset: Sendable {
   ///
   /// - Precondition: `0 < testFraction < 1`.
   public func split(testFraction: Double, seed: UInt64) -> (train: Dataset, test: Dataset) {
+    let rows = labels.splitRows(testFraction: testFraction, seed: seed)
+    return (subset(rows.train), subset(rows.test))
+  }
+}
+
+extension Dataset.Labels {
+  /// The number of rows labelled.
+  public var count: Int {
+    switch self {
+    case .classes(let indices, _): indices.count
+    case .targets(let targets): targets.shape[0]
+    }
+  }
+
+  /// The rows of ``Dataset/split(testFraction:seed:)``'s two parts, in their shuffled
+  /// order, for data held in another form (a ``FeatureTable`` encoded after the split).
+  ///
+  ///     let rows = Dataset.Labels.classes([0, 0, 1, 1, 1], classCount: 2).splitRows(testFraction: 0.4, seed: 1)
+  ///     rows.test.count   // 2: one row of each class
+  ///
+  /// - Precondition: `0 < testFraction < 1`.
+  public func splitRows(testFraction: Double, seed: UInt64) -> (train: [Int], test: [Int]) {
     precondition(testFraction > 0 && testFraction < 1, "testFraction must be in (0, 1), got \(testFraction)")
     var generator = RandomGenerator(seed: seed)
     var trainRows: [Int] = []
     var testRows: [Int] = []
     let groups: [[Int]]
-    if case .classes(let classes, let classCount) = labels {
+    if case .classes(let classes, let classCount) = self {
       var byClass = [[Int]](repeating: [], count: classCount)
       for (row, label) in classes.enumerated() { byClass[label].append(row) }
       groups = byClass
@@ -177,7 +208,21 @@ public struct Dataset: Sendable {
       testRows += shuffled[..<testCount]
       trainRows += shuffled[testCount...]
     }
-    return (subset(trainRows.shuffled(using: &generator)), subset(testRows.shuffled(using: &generator)))
+    return (trainRows.shuffled(using: &generator), testRows.shuffled(using: &generator))
+  }
+
+  /// The labels of `rows`, in that order.
+  public func rows(_ rows: [Int]) -> Dataset.Labels {
+    switch self {
+    case .classes(let classes, let classCount):
+      return .classes(rows.map { classes[$0] }, classCount: classCount)
+    case .targets(let targets):
+      let outputs = targets.shape[1]
+      var values = [Float]()
+      values.reserveCapacity(rows.count * outputs)
+      for row in rows { values += targets.scalars[(row * outputs)..<((row + 1) * outputs)] }
+      return .targets(Tensor(shape: [rows.count, outputs], scalars: values))
+    }
   }
 }
 

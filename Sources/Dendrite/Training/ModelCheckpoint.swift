@@ -18,6 +18,8 @@ public final class ModelCheckpoint: TrainingCallback {
   private let loss: Loss
   private let targetScaling: TargetScaling?
   private let featureNames: [String]?
+  private let featureEncoding: FeatureEncoding?
+  private let dataset: DatasetRecord?
   private let classCount: Int?
   private let classNames: [String]?
   private let labelColumn: String?
@@ -33,11 +35,15 @@ public final class ModelCheckpoint: TrainingCallback {
   ///   - classNames, labelColumn: the class names and label column, stored when given.
   ///   - monitor: `val_loss` by default (lower is better; `accuracy` keys: higher).
   ///   - training: extra resume information stored in `dendrite.training` (seed, options).
+  ///   - featureEncoding, dataset: the column encoding and the data's identity and split.
   public init(
     path: String, loss: Loss, classCount: Int?, preprocessing: Preprocessing, monitor: String = "val_loss",
     training: [String: JSONValue] = [:], classNames: [String]? = nil, labelColumn: String? = nil,
-    targetScaling: TargetScaling? = nil, featureNames: [String]? = nil
+    targetScaling: TargetScaling? = nil, featureNames: [String]? = nil, featureEncoding: FeatureEncoding? = nil,
+    dataset: DatasetRecord? = nil
   ) {
+    self.featureEncoding = featureEncoding
+    self.dataset = dataset
     self.targetScaling = targetScaling
     self.featureNames = featureNames
     self.classNames = classNames
@@ -83,7 +89,7 @@ public final class ModelCheckpoint: TrainingCallback {
       model: Sequential(wrapping: state.model), loss: loss, classCount: classCount, preprocessing: preprocessing,
       optimizer: ModelFile.OptimizerCheckpoint(name: state.optimizerName, learningRate: state.learningRate, state: optimizerState),
       training: .object(training), inputSize: state.inputSize, classNames: classNames, labelColumn: labelColumn,
-      targetScaling: targetScaling, featureNames: featureNames)
+      targetScaling: targetScaling, featureNames: featureNames, featureEncoding: featureEncoding, dataset: dataset)
     try file.save(to: path)
     savedEpoch = epochsDone
   }
