@@ -46,6 +46,17 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
   case labelNotAClass(file: String, line: Int, column: Int, text: String)
   /// The labels would make more classes than the loader accepts.
   case tooManyClasses(file: String, classCount: Int, limit: Int)
+  /// A cell of text in a column that is mostly numbers (a typo, or a missing-value marker
+  /// the loader does not know).
+  case textInNumericColumn(file: String, line: Int, column: Int, text: String, numbers: Int, texts: Int)
+  /// A text column with more distinct values than one-hot encoding takes (an identifier,
+  /// free text, dates).
+  case tooManyCategories(file: String, column: String, count: Int, limit: Int)
+  /// The feature columns could not be encoded (a missing cell without a fill value, a
+  /// column of the wrong kind).
+  case unencodable(file: String, problem: String)
+  /// Every row has a missing cell, so dropping them leaves nothing.
+  case noCompleteRows(file: String, rows: Int)
 
   // IDX and gzip.
   /// The first four bytes are not the IDX magic number expected.
@@ -95,7 +106,8 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
     case .notFinite(let file, let line, let column, let text):
       "\(file) line \(line), column \(column): \(quoted(text)) is \(nonFiniteKind(text)); clean or drop that row"
     case .missingValue(let file, let line, let column):
-      "\(file) line \(line), column \(column): the cell is empty; fill or drop rows with missing values"
+      "\(file) line \(line), column \(column): the cell is missing (empty, NA, NaN, …); drop such rows with "
+        + "--missing drop or fill them from the training rows with --missing mean (MissingValues in the library)"
     case .raggedRow(let file, let line, let expected, let found):
       "\(file) line \(line): \(found) cells, but the first row has \(expected) (a missing or extra separator?)"
     case .unterminatedQuote(let file, let line, let column):
@@ -114,6 +126,16 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
     case .tooManyClasses(let file, let classCount, let limit):
       "\(file): the labels would make \(classCount) classes (limit \(limit)); "
         + "load it as regression if the labels are numeric targets"
+    case .textInNumericColumn(let file, let line, let column, let text, let numbers, let texts):
+      "\(file) line \(line), column \(column): \(quoted(text)) is text in a column of numbers "
+        + "(\(numbers) numbers, \(texts) text cell\(texts == 1 ? "" : "s")); fix the cell, or empty it to mark a missing value"
+    case .tooManyCategories(let file, let column, let count, let limit):
+      "\(file): column \(quoted(column)) holds \(count) distinct texts, more than the \(limit) categories one-hot encoding takes "
+        + "(an identifier, free text or dates?); remove the column or write it as numbers"
+    case .unencodable(let file, let problem):
+      "\(file): \(problem)"
+    case .noCompleteRows(let file, let rows):
+      "\(file): each of the \(rows) rows has a missing cell, so --missing drop leaves none; use --missing mean to fill them"
     case .badMagic(let file, let found, let expected):
       "\(file): magic number \(hex(found)) at byte 0, expected \(hex(expected))\(magicHint(found: found, expected: expected))"
     case .badDimension(let file, let offset, let dimension, let value):

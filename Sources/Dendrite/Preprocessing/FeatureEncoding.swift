@@ -209,7 +209,7 @@ public struct FeatureEncoding: Sendable, Equatable {
           var index: [String: Int32] = [:]
           let codes = numbers.map { value -> Int32 in
             guard !value.isNaN else { return -1 }
-            let text = Self.text(value)
+            let text = FeatureTable.categoryName(value)
             if let code = index[text] { return code }
             index[text] = Int32(names.count)
             names.append(text)
@@ -238,11 +238,6 @@ public struct FeatureEncoding: Sendable, Equatable {
   private func names(of column: FeatureTable.Column) -> [String] {
     if case .categories(_, let names) = column { return names }
     return []
-  }
-
-  /// A number as a category name: `2` rather than `2.0`.
-  private static func text(_ value: Float) -> String {
-    value == value.rounded() && abs(value) < 1e9 ? String(Int(value)) : String(value)
   }
 }
 

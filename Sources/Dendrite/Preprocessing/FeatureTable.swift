@@ -82,6 +82,15 @@ public struct FeatureTable: Sendable, Equatable {
     self.init(names: names ?? (1...max(width, 1)).prefix(width).map { "column \($0)" }, columns: columns.map(Column.numbers))
   }
 
+  /// The category a number names when it stands in a column of text (`2` for 2.0, `2.5`):
+  /// one spelling per value, so that `2` and `2.0` are one category.
+  ///
+  ///     FeatureTable.categoryName(2)     // "2"
+  ///     FeatureTable.categoryName(2.5)   // "2.5"
+  public static func categoryName(_ value: Float) -> String {
+    value == value.rounded() && abs(value) < 1e9 ? String(Int(value)) : String(value)
+  }
+
   /// The number of columns.
   public var columnCount: Int { columns.count }
 

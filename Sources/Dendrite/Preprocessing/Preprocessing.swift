@@ -85,3 +85,23 @@ public enum Preprocessing: Sendable, Equatable {
     }
   }
 }
+
+extension Preprocessing {
+  /// The same scaling with `columns` left as they are (mean 0 and deviation 1, or range
+  /// 0…1): how one-hot inputs keep their 0/1 values, as scikit-learn's column transformers
+  /// leave encoded categories unscaled.
+  ///
+  ///     Preprocessing.fitStandardization(features).leavingUnscaled(encoding.oneHotInputs)
+  public func leavingUnscaled(_ columns: [Int]) -> Preprocessing {
+    switch self {
+    case .none:
+      return self
+    case .standardize(var mean, var deviation):
+      for column in columns where mean.indices.contains(column) { (mean[column], deviation[column]) = (0, 1) }
+      return .standardize(mean: mean, standardDeviation: deviation)
+    case .minMax(var minimum, var maximum):
+      for column in columns where minimum.indices.contains(column) { (minimum[column], maximum[column]) = (0, 1) }
+      return .minMax(minimum: minimum, maximum: maximum)
+    }
+  }
+}

@@ -24,6 +24,11 @@ public enum CSVLoader {
   ///     CSVLoader.maximumClassCount   // 10_000
   public static let maximumClassCount = 10_000
 
+  /// The most distinct texts a feature column may hold; it is one-hot encoded into as many
+  /// inputs, so more is surely an identifier, free text or dates, and loading throws
+  /// ``DataError/tooManyCategories(file:column:count:limit:)``.
+  public static let maximumCategoryCount = 1_000
+
   /// Loads the CSV file at `path`.
   ///
   ///     let data = try CSVLoader.load(path: "iris.csv")
@@ -33,107 +38,225 @@ public enum CSVLoader {
   ///   - path: the file; errors name it as given.
   ///   - labelColumn: the label column, `.last` by default.
   ///   - task: `.classification` or `.regression`; nil decides from the labels.
-  /// - Returns: a data set named after the file (without `.csv`), feature names from the header.
-  public static func load(path: String, labelColumn: LabelColumn = .last, task: LearningTask? = nil) throws(DataError) -> Dataset {
-    let bytes = try FileReading.bytes(atPath: path)
-    return try load(bytes: bytes, fileName: path, labelColumn: labelColumn, task: task)
+  ///   - missing: what to do with missing cells (an error by default).
+  /// - Returns: a data set named after the file (without `.csv`), feature names from the
+  ///   header; text columns one-hot encoded over all rows (`city=Paris`).
+  public static func load(
+    path: String, labelColumn: LabelColumn = .last, task: LearningTask? = nil, missing: MissingValues = .error
+  ) throws(DataError) -> Dataset {
+    try loadLabeled(path: path, labelColumn: labelColumn, task: task, missing: missing).dataset()
   }
 
   /// Parses CSV text already in memory (tests, fuzzing, generated data).
   ///
   ///     let data = try CSVLoader.load(text: "x,y,label\n0,1,1\n1,0,0\n")
   public static func load(
-    text: String, fileName: String = "input.csv", labelColumn: LabelColumn = .last, task: LearningTask? = nil
+    text: String, fileName: String = "input.csv", labelColumn: LabelColumn = .last, task: LearningTask? = nil,
+    missing: MissingValues = .error
   ) throws(DataError) -> Dataset {
-    try load(bytes: Array(text.utf8), fileName: fileName, labelColumn: labelColumn, task: task)
+    try load(bytes: Array(text.utf8), fileName: fileName, labelColumn: labelColumn, task: task, missing: missing)
   }
 
   /// Parses CSV bytes already in memory; `fileName` names the source in errors.
   ///
   ///     let data = try CSVLoader.load(bytes: Array("1,2,0\n3,4,1\n".utf8), fileName: "tiny.csv")
   public static func load(
-    bytes: [UInt8], fileName: String = "input.csv", labelColumn: LabelColumn = .last, task: LearningTask? = nil
+    bytes: [UInt8], fileName: String = "input.csv", labelColumn: LabelColumn = .last, task: LearningTask? = nil,
+    missing: MissingValues = .error
   ) throws(DataError) -> Dataset {
-    try loadLabeled(bytes: bytes, fileName: fileName, labelColumn: labelColumn, task: task).dataset
+    try loadLabeled(bytes: bytes, fileName: fileName, labelColumn: labelColumn, task: task, missing: missing).dataset()
   }
 
   /// Loads the CSV file at `path` and says which column the labels came from and which
-  /// task they make, and why (what `dendrite train` reports before training).
+  /// task they make, and why (what `dendrite train` reports before training). The feature
+  /// columns stay raw (``LabeledCSV/features``) until encoded.
   ///
   ///     let loaded = try CSVLoader.loadLabeled(path: "iris.csv", labelColumn: .name("species"))
   ///     loaded.encoding.reason   // "the labels are text"
   ///
   /// - Parameter delimiter: the field separator; nil detects it (``CSVDelimiter/detect(in:)``).
   public static func loadLabeled(
-    path: String, labelColumn: LabelColumn = .last, task: LearningTask? = nil, delimiter: CSVDelimiter? = nil
+    path: String, labelColumn: LabelColumn = .last, task: LearningTask? = nil, delimiter: CSVDelimiter? = nil,
+    missing: MissingValues = .error
   ) throws(DataError) -> LabeledCSV {
-    try loadLabeled(
-      bytes: FileReading.bytes(atPath: path), fileName: path, labelColumn: labelColumn, task: task, delimiter: delimiter)
+    let table = try CSVTable.read(path: path, delimiter: delimiter)
+    return try labeled(table, fileName: path, labelColumn: labelColumn, task: task, missing: missing)
   }
 
   /// Parses CSV bytes already in memory, saying how its labels were read.
   ///
   ///     let loaded = try CSVLoader.loadLabeled(bytes: Array("a,y\n1,-1\n2,1\n".utf8))
-  ///     loaded.dataset.classNames   // ["-1", "1"]
+  ///     loaded.classNames   // ["-1", "1"]
   public static func loadLabeled(
     bytes: [UInt8], fileName: String = "input.csv", labelColumn: LabelColumn = .last, task: LearningTask? = nil,
-    delimiter: CSVDelimiter? = nil
+    delimiter: CSVDelimiter? = nil, missing: MissingValues = .error
   ) throws(DataError) -> LabeledCSV {
-    let table = try CSVTable.read(bytes: bytes, file: fileName, labelColumn: labelColumn, delimiter: delimiter)
-    let features = Tensor(shape: [table.rowCount, table.featureCount], scalars: table.features)
-    let name = datasetName(fileName)
-    let encoding = try encode(table, file: fileName, task: task)
-    let index = table.labelIndex ?? 0
-    do throws(DatasetError) {
-      let dataset: Dataset
-      if let classes = encoding.classIndices {
-        dataset = try Dataset(
-          features: features, classIndices: classes, name: name, featureNames: table.featureNames,
-          classNames: encoding.classNames)
-      } else {
-        let targets = Tensor(shape: [table.rowCount, 1], scalars: encoding.targets ?? [])
-        dataset = try Dataset(features: features, targets: targets, name: name, featureNames: table.featureNames)
-      }
-      return LabeledCSV(
-        dataset: dataset, labelColumnIndex: index, labelColumnName: table.header?[index], encoding: encoding,
-        delimiter: table.delimiter)
-    } catch {
-      throw DataError.invalidDataset(error)
-    }
+    let table = try CSVTable.read(bytes: bytes, file: fileName, delimiter: delimiter)
+    return try labeled(table, fileName: fileName, labelColumn: labelColumn, task: task, missing: missing)
   }
 
-  /// Loads a CSV file whose every column is a feature (rows to predict on).
+  /// Loads a CSV file whose every column is a feature (rows to predict on), raw: numbers
+  /// and text categories, missing cells marked, for a model's ``FeatureEncoding``.
+  ///
+  ///     let (table, hasHeader) = try CSVLoader.loadTable(path: "rows.csv")
+  public static func loadTable(path: String) throws(DataError) -> (table: FeatureTable, hasHeader: Bool) {
+    let table = try CSVTable.read(path: path)
+    return (FeatureTable(names: table.columnNames, columns: table.columns), table.header != nil)
+  }
+
+  /// Loads a CSV file whose every column is a number (rows to predict on).
   ///
   ///     let (rows, header) = try CSVLoader.loadFeatures(path: "rows.csv")
   ///     rows.shape   // [N, D]
   ///
   /// - Returns: the features `[N, D]` and the header row, if the file has one.
+  /// - Throws: ``DataError``: text (``DataError/notANumber(file:line:column:text:)``) or a
+  ///   missing cell anywhere.
   public static func loadFeatures(path: String) throws(DataError) -> (features: Tensor, header: [String]?) {
-    try loadFeatures(bytes: FileReading.bytes(atPath: path), fileName: path)
+    try numbers(CSVTable.read(path: path), file: path)
   }
 
   /// Parses feature-only CSV bytes already in memory.
   ///
   ///     let (rows, _) = try CSVLoader.loadFeatures(bytes: Array("1,2\n3,4\n".utf8))
   public static func loadFeatures(bytes: [UInt8], fileName: String = "input.csv") throws(DataError) -> (features: Tensor, header: [String]?) {
-    let table = try CSVTable.read(bytes: bytes, file: fileName, labelColumn: nil)
-    return (Tensor(shape: [table.rowCount, table.featureCount], scalars: table.features), table.header)
+    try numbers(CSVTable.read(bytes: bytes, file: fileName), file: fileName)
+  }
+
+  /// The table as a matrix of numbers, or the error naming its first text or missing cell.
+  private static func numbers(_ table: CSVTable, file: String) throws(DataError) -> (features: Tensor, header: [String]?) {
+    var scalars = [Float](repeating: 0, count: table.rowCount * table.width)
+    for (index, column) in table.columns.enumerated() {
+      guard case .numbers(let values) = column else {
+        let (row, text) = table.summaries[index].firstText ?? (0, "")
+        throw DataError.notANumber(file: file, line: Int(table.rowLines[row]), column: index + 1, text: text)
+      }
+      for row in 0..<table.rowCount {
+        guard !values[row].isNaN else { throw DataError.missingValue(file: file, line: Int(table.rowLines[row]), column: index + 1) }
+        scalars[row * table.width + index] = values[row]
+      }
+    }
+    return (Tensor(shape: [table.rowCount, table.width], scalars: scalars), table.header)
+  }
+
+  /// Splits `table` into its label and feature columns, checks the feature columns, drops
+  /// rows as `missing` says, and encodes the labels.
+  private static func labeled(
+    _ table: CSVTable, fileName: String, labelColumn: LabelColumn, task: LearningTask?, missing: MissingValues
+  ) throws(DataError) -> LabeledCSV {
+    let labelIndex = try resolve(labelColumn, header: table.header, width: table.width, file: fileName)
+    guard table.width > 1 else { throw DataError.noFeatureColumns(file: fileName) }
+    let featureIndices = (0..<table.width).filter { $0 != labelIndex }
+    for index in featureIndices {
+      let summary = table.summaries[index]
+      if summary.textCount > 0, summary.numberCount > summary.textCount, let (row, text) = summary.firstText {
+        throw DataError.textInNumericColumn(
+          file: fileName, line: Int(table.rowLines[row]), column: index + 1, text: text, numbers: summary.numberCount,
+          texts: summary.textCount)
+      }
+      if case .categories(_, let names) = table.columns[index], names.count > maximumCategoryCount {
+        throw DataError.tooManyCategories(
+          file: fileName, column: table.columnNames[index], count: names.count, limit: maximumCategoryCount)
+      }
+    }
+    // Which rows stay: every row, unless cells are missing and `missing` drops them.
+    let label = table.columns[labelIndex]
+    var keep: [Int]?
+    func firstMissing(in columns: [Int]) -> (row: Int, column: Int)? {
+      var first: (row: Int, column: Int)?
+      for index in columns {
+        if let row = (0..<(first?.row ?? table.rowCount)).first(where: table.columns[index].isMissing) { first = (row, index) }
+      }
+      return first
+    }
+    switch missing {
+    case .error:
+      if let (row, column) = firstMissing(in: Array(0..<table.width)) {
+        throw DataError.missingValue(file: fileName, line: Int(table.rowLines[row]), column: column + 1)
+      }
+    case .drop:
+      var complete = [Bool](repeating: true, count: table.rowCount)
+      for column in table.columns {
+        for row in 0..<table.rowCount where complete[row] && column.isMissing(row) { complete[row] = false }
+      }
+      if complete.contains(false) { keep = complete.indices.filter { complete[$0] } }
+    case .mean:
+      if (0..<table.rowCount).contains(where: label.isMissing) {
+        keep = (0..<table.rowCount).filter { !label.isMissing($0) }
+      }
+    }
+    if let keep, keep.isEmpty { throw DataError.noCompleteRows(file: fileName, rows: table.rowCount) }
+    var features = FeatureTable(
+      names: featureIndices.map { table.columnNames[$0] }, columns: featureIndices.map { table.columns[$0] })
+    let labelCells: FeatureTable.Column
+    if let keep {
+      features = features.rows(keep)
+      labelCells = FeatureTable(names: ["label"], columns: [label]).rows(keep).columns[0]
+    } else {
+      labelCells = label
+    }
+    let encoding = try encode(labelCells, table: table, keep: keep, labelIndex: labelIndex, file: fileName, task: task)
+    let labels: Dataset.Labels
+    if let classes = encoding.classIndices {
+      labels = .classes(classes, classCount: encoding.classNames?.count ?? 0)
+    } else {
+      labels = .targets(Tensor(shape: [features.rowCount, 1], scalars: encoding.targets ?? []))
+    }
+    return LabeledCSV(
+      name: datasetName(fileName), features: features, hasHeader: table.header != nil, labels: labels,
+      classNames: encoding.classNames, labelColumnIndex: labelIndex, labelColumnName: table.header?[labelIndex],
+      encoding: encoding, delimiter: table.delimiter, missing: missing, sourceRowCount: table.rowCount,
+      droppedRowCount: table.rowCount - features.rowCount)
   }
 
   /// The labels as classes or targets, with the loader's errors for a task they cannot make.
-  private static func encode(_ table: CSVTable, file: String, task: LearningTask?) throws(DataError) -> LabelEncoding {
-    let column = (table.labelIndex ?? 0) + 1
+  private static func encode(
+    _ cells: FeatureTable.Column, table: CSVTable, keep: [Int]?, labelIndex: Int, file: String, task: LearningTask?
+  ) throws(DataError) -> LabelEncoding {
+    let column = labelIndex + 1
+    let texts: [String]
+    let values: [Double?]
+    switch cells {
+    case .numbers(let numbers):
+      (texts, values) = ([], numbers.map { Double($0) })
+    case .categories(let codes, let names):
+      texts = codes.map { names[Int($0)] }
+      values = texts.map { Double($0) }
+    }
+    func line(_ row: Int) -> Int { Int(table.rowLines[keep?[row] ?? row]) }
+    func text(_ row: Int) -> String { texts.indices.contains(row) ? texts[row] : FeatureTable.categoryName(Float(values[row] ?? 0)) }
     do throws(LabelEncoding.Problem) {
-      return try LabelEncoding(texts: table.labelTexts, values: table.labels, task: task, maximumClassCount: maximumClassCount)
+      return try LabelEncoding(texts: texts, values: values, task: task, maximumClassCount: maximumClassCount)
     } catch {
       switch error {
       case .textForRegression(let row):
-        throw DataError.labelNotANumber(file: file, line: table.labelLines[row], column: column, text: table.labelTexts[row])
+        throw DataError.labelNotANumber(file: file, line: line(row), column: column, text: text(row))
       case .fractionForClassification(let row):
-        throw DataError.labelNotAClass(file: file, line: table.labelLines[row], column: column, text: table.labelTexts[row])
+        throw DataError.labelNotAClass(file: file, line: line(row), column: column, text: text(row))
       case .tooManyClasses(let count):
         throw DataError.tooManyClasses(file: file, classCount: count, limit: maximumClassCount)
       }
+    }
+  }
+
+  private static func resolve(_ column: LabelColumn, header: [String]?, width: Int, file: String) throws(DataError) -> Int {
+    switch column {
+    case .last: return width - 1
+    case .first: return 0
+    case .index(let index):
+      let position = index < 0 ? width + index : index
+      guard position >= 0, position < width else {
+        throw DataError.missingLabelColumn(file: file, label: "at index \(index) (\(index < 0 ? "-1 is the last" : "from 0"))", columnCount: width, available: header)
+      }
+      return position
+    case .name(let name):
+      let key = name.trimmingSpaces.lowercased()
+      guard let header,
+        let index = header.firstIndex(of: name) ?? header.firstIndex(where: { $0.trimmingSpaces.lowercased() == key })
+      else {
+        throw DataError.missingLabelColumn(file: file, label: "\"\(name)\"", columnCount: width, available: header)
+      }
+      return index
     }
   }
 

@@ -41,7 +41,8 @@ public struct LabelEncoding: Sendable, Equatable {
   public let targets: [Float]?
 
   /// Encodes the labels `texts` (trimmed cells), whose numeric values are `values` (nil for
-  /// text; computed from `texts` when not given).
+  /// text; computed from `texts` when not given). Numeric labels may come as `values` alone
+  /// (`texts` empty).
   ///
   ///     try LabelEncoding(texts: ["0", "10", "20"], task: nil).classNames   // ["0", "10", "20"]
   ///
@@ -66,7 +67,10 @@ public struct LabelEncoding: Sendable, Equatable {
     } else if textRow != nil {
       (task, reason) = (.classification, "the labels are text")
     } else if let fractionalRow {
-      (task, reason) = (.regression, "the labels are numbers with decimals (such as \(texts[fractionalRow]))")
+      (task, reason) = (
+        .regression,
+        "the labels are numbers with decimals (such as \(texts.indices.contains(fractionalRow) ? texts[fractionalRow] : String(values[fractionalRow] ?? 0)))"
+      )
     } else if distinct <= Self.maximumDistinctClasses {
       (task, reason) = (.classification, "the labels are \(distinct) distinct integers (at most \(Self.maximumDistinctClasses))")
     } else if Double(distinct) <= Self.maximumDistinctShare * Double(values.count) {

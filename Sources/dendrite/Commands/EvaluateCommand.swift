@@ -31,17 +31,25 @@ struct EvaluateCommand: ParsableCommand {
     threadOption.apply()
     try reportingErrors {
       let file = try ModelFile.load(from: model)
-      var data = try DatasetSource.loadLabeled(
-        dataset, labelColumn: label.map(LabelColumn.init(argument:)), task: file.task == .regression ? .regression : .classification
-      ).dataset
-      if file.task == .classification { data = try data.numberingClasses(like: file, source: dataset) }
-      let (matched, note) = try FeatureMatching.match(
-        data.features, names: data.featureNames, to: file, source: dataset, model: model
-      ) {
-        "\(dataset) has \(data.featureCount) features but the model \(model) takes \(file.inputSize); evaluate it on data like the data it was trained on"
+      // Missing cells are filled when the model stores fill values (rows with a missing label
+      // are left out), else they are an error.
+      let fills = file.featureEncoding?.columns.contains { column in
+        switch column.kind {
+        case .number(let fill): fill != nil
+        case .oneHot(_, let fill): fill != nil
+        }
+      } ?? false
+      let loaded = try DatasetSource.loadLabeled(
+        dataset, labelColumn: label.map(LabelColumn.init(argument:)),
+        task: file.task == .regression ? .regression : .classification, missing: fills ? .mean : nil)
+      let (table, hasHeader) = loaded.table
+      let columnCount = file.featureEncoding?.columns.count ?? file.inputSize
+      let (inputs, notes) = try FeatureMatching.inputs(table, hasHeader: hasHeader, for: file, source: dataset, model: model) {
+        "\(dataset) has \(table.columnCount) features but the model \(model) takes \(columnCount); evaluate it on data like the data it was trained on"
       }
-      if let note { Terminal.printError(note) }
-      data = data.replacingFeatures(matched)
+      for note in notes { Terminal.printError(note) }
+      var data = try Dataset(features: inputs, labels: loaded.labels, name: loaded.name, classNames: loaded.classNames)
+      if file.task == .classification { data = try data.numberingClasses(like: file, source: dataset) }
       if file.task == .regression, let classes = data.classIndices {
         data = try Dataset(features: data.features, targets: Tensor(shape: [classes.count, 1], scalars: classes.map(Float.init)), name: data.name)
       }

@@ -30,11 +30,12 @@ struct PredictCommand: ParsableCommand {
     threadOption.apply()
     try reportingErrors {
       let file = try ModelFile.load(from: model)
-      let (rawFeatures, header) = try CSVLoader.loadFeatures(path: input)
-      let (features, note) = try FeatureMatching.match(rawFeatures, names: header, to: file, source: input, model: model) {
-        "\(input) has \(rawFeatures.shape[1]) columns but the model \(model) takes \(file.inputSize) features; give feature columns only, no label"
+      let (table, hasHeader) = try CSVLoader.loadTable(path: input)
+      let columnCount = file.featureEncoding?.columns.count ?? file.inputSize
+      let (features, notes) = try FeatureMatching.inputs(table, hasHeader: hasHeader, for: file, source: input, model: model) {
+        "\(input) has \(table.columnCount) columns but the model \(model) takes \(columnCount) features; give feature columns only, no label"
       }
-      if let note { Terminal.printError(note) }
+      for note in notes { Terminal.printError(note) }
       let outputs = file.predict(features)
       let rows = (0..<outputs.shape[0]).map { row in
         Array(outputs.scalars[(row * outputs.shape[1])..<((row + 1) * outputs.shape[1])])

@@ -69,6 +69,13 @@ struct TrainCommand: ParsableCommand {
   var delimiter: String?
 
   @Option(help: ArgumentHelp(
+    "A CSV's missing cells (empty, NA, NaN, null, ?): `error` stops with the first one; `drop` leaves out rows that have one; "
+      + "`mean` fills numbers with the training rows' mean and categories with their most frequent value, stored in the model file "
+      + "(default: error).",
+    valueName: "error|drop|mean"))
+  var missing: String?
+
+  @Option(help: ArgumentHelp(
     "Feature scaling fitted on the training part: \(CommandLineNames.list(CommandLineNames.preprocessings, lastSeparator: " or ")) "
       + "(default: \(Self.defaultPreprocessing) for tables; images from IDX files are divided by their 0–255 range).",
     valueName: "KIND"))
@@ -162,6 +169,9 @@ struct TrainCommand: ParsableCommand {
       throw ValidationError(
         "--preprocessing \(preprocessing): use \(CommandLineNames.list(CommandLineNames.preprocessings, lastSeparator: " or "))")
     }
+    if let missing, MissingValues(rawValue: missing) == nil {
+      throw ValidationError("--missing \(missing): use error, drop or mean")
+    }
     if let task, ModelFile.Task(rawValue: task) == nil {
       throw ValidationError("--task \(task): use \(CommandLineNames.list(CommandLineNames.tasks, lastSeparator: " or "))")
     }
@@ -173,7 +183,8 @@ struct TrainCommand: ParsableCommand {
       if let save { try checkWritable(save, option: "--save") }
       if let checkpoint { try checkWritable(checkpoint, option: "--checkpoint") }
       let plan = try TrainingPlan(command: self)
-      if let labels = plan.labels, !json { Terminal.printError(labels.summary) }
+      if !json { for line in plan.csvSummary { Terminal.printError(line) } }
+      for line in plan.encodingNotes { Terminal.printError(line) }
       let beforeTraining = plan.advice
       if let blocker = beforeTraining.first(where: { $0.severity == .error }) {
         throw CommandError("\(blocker.message) [\(blocker.code)]")
@@ -198,8 +209,8 @@ struct TrainCommand: ParsableCommand {
       if let save {
         try outcome.model.save(
           to: save, loss: plan.loss, classCount: plan.train.classCount, preprocessing: plan.preprocessing,
-          classNames: plan.train.classNames, labelColumn: plan.labels?.labelColumnDescription,
-          targetScaling: plan.targetScaling, featureNames: plan.train.featureNames)
+          classNames: plan.train.classNames, labelColumn: plan.labelColumn,
+          targetScaling: plan.targetScaling, featureNames: plan.train.featureNames, featureEncoding: plan.featureEncoding)
       }
       try report(plan: plan, outcome: outcome, advice: advice)
     }
@@ -243,9 +254,9 @@ struct TrainCommand: ParsableCommand {
         object["test_accuracy"] = .float(test["accuracy"] ?? .nan)
       }
       if let save { object["model"] = .string(save) }
-      if let labels = plan.labels {
-        object["label_column"] = .string(labels.labelColumnDescription)
-        object["task"] = .string(labels.encoding.task.rawValue)
+      if let labelColumn = plan.labelColumn, let task = plan.learningTask {
+        object["label_column"] = .string(labelColumn)
+        object["task"] = .string(task.rawValue)
         if let names = plan.train.classNames { object["class_names"] = .array(names.map(JSONValue.string)) }
       }
       object["advice"] = .array(advice.map { diagnostic in

@@ -19,6 +19,7 @@ extension TrainCommand {
       ("--learning-rate", learningRate != nil), ("--seed", seed != nil),
       ("--preprocessing", preprocessing != nil), ("--dropout", dropout != nil),
       ("--test-fraction", testFraction != nil), ("--validation-fraction", validationFraction != nil),
+      ("--missing", missing != nil),
     ]
     return options.filter(\.1).map(\.0)
   }

@@ -14,8 +14,18 @@ struct TrainingPlan {
   let testFraction: Double, validationFraction: Double
   /// `--early-stopping PATIENCE`.
   let earlyStoppingPatience: Int?
-  /// For a CSV file: its label column and how the labels were read (`--label`, `--task`).
-  let labels: LabeledCSV?
+  /// For a CSV file: the lines that say which column is the label, the task and why, and
+  /// which columns are categorical (printed before training); empty otherwise.
+  let csvSummary: [String]
+  /// For a CSV file: its label column (`--label`) and the task its labels make.
+  let labelColumn: String?
+  let learningTask: LearningTask?
+  /// How a CSV's columns become inputs (one-hot, fill values), fitted on the training rows.
+  let featureEncoding: FeatureEncoding?
+  /// How a CSV's missing cells were handled (`--missing`).
+  let missing: MissingValues
+  /// Warnings and notes from encoding the splits: unseen categories, filled cells.
+  let encodingNotes: [String]
   let preprocessing: Preprocessing
   /// A regression's target standardisation, fitted on the training part (the data sets
   /// above hold the scaled targets; reports and model files give original units).
@@ -43,19 +53,24 @@ struct TrainingPlan {
       throw CommandError(
         "--resume \(command.resume ?? ""): a model file without optimizer state or epoch; resume from a file written by --checkpoint")
     }
+    // A resumed run drops or fills missing cells as the checkpoint's run did.
+    var resumedMissing: MissingValues?
+    if case .string(let name)? = resumed?.training?["missing"] { resumedMissing = MissingValues(rawValue: name) }
     let task = command.task.flatMap(ModelFile.Task.init(rawValue:))
     let regressionRequested = task == .regression
-    let loaded = try DatasetSource.loadLabeled(
+    var data = try DatasetSource.loadLabeled(
       command.dataset, labelColumn: command.label.map(LabelColumn.init(argument:)),
       task: command.task.flatMap(LearningTask.init(rawValue:)),
-      delimiter: command.delimiter.flatMap(CSVDelimiter.init(name:)))
-    labels = loaded.csv
-    var data = loaded.dataset
-    if regressionRequested, let classes = data.classIndices {
-      data = try Dataset(
-        features: data.features, targets: Tensor(shape: [classes.count, 1], scalars: classes.map { Float($0) }),
-        name: data.name, featureNames: data.featureNames)
+      delimiter: command.delimiter.flatMap(CSVDelimiter.init(name:)),
+      missing: resumedMissing ?? command.missing.flatMap(MissingValues.init(rawValue:)))
+    csvSummary = data.csv.map { [$0.summary] + ($0.columnSummary.map { [$0] } ?? []) } ?? []
+    labelColumn = data.csv?.labelColumnDescription
+    learningTask = data.csv?.encoding.task
+    missing = data.csv?.missing ?? .error
+    if command.missing != nil && data.csv == nil {
+      throw CommandError("--missing: \(command.dataset) is not a CSV file; --missing says what to do with a CSV file's missing cells")
     }
+    if regressionRequested { data.treatClassesAsTargets() }
     let isClassification = data.classCount != nil
     if task == .classification && !isClassification {
       throw CommandError("--task classification: the labels of \(data.name) are not whole class numbers")
@@ -84,40 +99,73 @@ struct TrainingPlan {
     testFraction = resumed == nil ? command.testShare : recorded("test_fraction") ?? 0.2
     validationFraction = resumed == nil ? command.validationShare : recorded("validation_fraction") ?? 0
     earlyStoppingPatience = command.earlyStopping
-    let (rest, rawTest) = data.split(testFraction: testFraction, seed: seed)
-    guard rawTest.count > 0 else {
+    // Rows, not data: the split depends on the labels and the seed only, and a CSV's text
+    // columns are encoded after it, with the training rows' categories and means.
+    let (restRows, testRows) = data.labels.splitRows(testFraction: testFraction, seed: seed)
+    guard !testRows.isEmpty else {
       throw CommandError(
         "\(command.dataset) has \(data.count) rows, too few to hold out a test part (\(Int((testFraction * 100).rounded()))% of each class); give at least two rows of some class")
     }
     // The validation split comes from the training part, stratified, with its own seed.
-    var rawTrain = rest
-    var rawValidation: Dataset?
+    var trainRows = restRows
+    var validationRows: [Int]?
     if validationFraction > 0 {
-      let (fit, held) = rest.split(testFraction: min(validationFraction / (1 - testFraction), 0.9), seed: seed &+ 1)
-      guard held.count > 0, fit.count > 0 else {
+      let share = min(validationFraction / (1 - testFraction), 0.9)
+      let (fit, held): ([Int], [Int]) = data.labels.rows(restRows).splitRows(testFraction: share, seed: seed &+ 1)
+      guard !held.isEmpty, !fit.isEmpty else {
         throw CommandError(
           "\(command.dataset) has \(data.count) rows, too few for a validation split as well; use --validation-fraction 0")
       }
-      (rawTrain, rawValidation) = (fit, held)
+      (trainRows, validationRows) = (fit.map { restRows[$0] }, held.map { restRows[$0] })
     }
-    if earlyStoppingPatience != nil && rawValidation == nil {
+    if earlyStoppingPatience != nil && validationRows == nil {
       throw CommandError("--early-stopping watches the validation loss, but this run has no validation split")
     }
+    let featureEncoding: FeatureEncoding?
+    if let resumedEncoding = resumed?.featureEncoding {
+      featureEncoding = resumedEncoding
+    } else if let csv = data.csv {
+      do {
+        featureEncoding = try FeatureEncoding.fit(csv.features, rows: trainRows, missing: csv.missing)
+      } catch {
+        throw CommandError("\(command.dataset): \(error)")
+      }
+    } else {
+      featureEncoding = nil
+    }
+    self.featureEncoding = featureEncoding
+    let (rawTrain, _, trainFilled) = try data.encode(trainRows, encoding: featureEncoding)
+    let validationPart = try validationRows.map { rows in try data.encode(rows, encoding: featureEncoding) }
+    let rawValidation = validationPart?.dataset
+    let (rawTest, testUnseen, testFilled) = try data.encode(testRows, encoding: featureEncoding)
+    var notes: [String] = []
+    for (part, unseen) in [("validation", validationPart?.unseen ?? [:]), ("test", testUnseen)] where !unseen.isEmpty {
+      let counts = unseen.keys.sorted().map { "\($0): \(unseen[$0] ?? 0)" }.joined(separator: ", ")
+      let total = unseen.values.reduce(0, +)
+      notes.append(
+        "warning: \(total) \(part) cells hold categories the training rows never showed (\(counts)); they encode as all zeros [unseen-category]")
+    }
+    let filled = trainFilled + testFilled + (validationPart?.filled ?? 0)
+    if filled > 0 {
+      notes.append("note: \(filled) missing cells filled with the training rows' means and most frequent values (--missing mean)")
+    }
+    encodingNotes = notes
+    let oneHot = featureEncoding?.oneHotInputs ?? []
     let preprocessing =
       resumed?.preprocessing
       ?? {
         switch command.preprocessing.flatMap(Preprocessing.Kind.init(name:)) {
-        case .minMax?: Preprocessing.fitMinMax(rawTrain.features)
+        case .minMax?: Preprocessing.fitMinMax(rawTrain.features).leavingUnscaled(oneHot)
         case .none?: Preprocessing.none
-        case .standardize?: Preprocessing.fitStandardization(rawTrain.features)
+        case .standardize?: Preprocessing.fitStandardization(rawTrain.features).leavingUnscaled(oneHot)
         case nil:
           // Images come scaled by their fixed range; tables standardised per column.
-          rawTrain.featureRange.map { Preprocessing.fixedRange($0, featureCount: rawTrain.featureCount) }
-            ?? Preprocessing.fitStandardization(rawTrain.features)
+          data.featureRange.map { Preprocessing.fixedRange($0, featureCount: rawTrain.featureCount) }
+            ?? Preprocessing.fitStandardization(rawTrain.features).leavingUnscaled(oneHot)
         }
       }()
-    if let resumed, resumed.inputSize != data.featureCount {
-      throw CommandError("--resume \(command.resume ?? ""): the checkpoint takes \(resumed.inputSize) features but \(data.name) has \(data.featureCount)")
+    if let resumed, resumed.inputSize != rawTrain.featureCount {
+      throw CommandError("--resume \(command.resume ?? ""): the checkpoint takes \(resumed.inputSize) features but \(data.name) has \(rawTrain.featureCount)")
     }
     // Regression targets are standardised on the training part, as the features are.
     let targetScaling = resumed.map(\.targetScaling) ?? rawTrain.targets.map(TargetScaling.fit)
@@ -142,14 +190,14 @@ struct TrainingPlan {
       }
       outputs = single ? 1 : classes
     } else {
-      outputs = data.targets?.shape[1] ?? 1
+      outputs = train.targets?.shape[1] ?? 1
     }
     let outputActivation = command.outputActivation.flatMap(Activation.init(name:)) ?? loss.outputLayerActivation
     let hidden = try command.hiddenSizes
     model =
       resumed?.model
       ?? .multilayerPerceptron(
-        inputSize: data.featureCount, hiddenSizes: hidden, activation: command.hiddenActivation,
+        inputSize: train.featureCount, hiddenSizes: hidden, activation: command.hiddenActivation,
         outputSize: outputs, outputActivation: outputActivation, dropout: command.dropoutRate, seed: seed)
     resumedOptimizer = resumed?.optimizer?.makeOptimizer()
     optimizerName = resumed?.optimizer?.name ?? command.optimizerKind.name
@@ -189,9 +237,10 @@ struct TrainingPlan {
         path: path, loss: loss, classCount: train.classCount, preprocessing: preprocessing,
         training: [
           "seed": .number(Double(seed)), "dataset": .string(train.name), "test_fraction": .number(testFraction),
-          "validation_fraction": .number(validationFraction),
+          "validation_fraction": .number(validationFraction), "missing": .string(missing.rawValue),
         ], classNames: train.classNames,
-        labelColumn: labels?.labelColumnDescription, targetScaling: targetScaling, featureNames: train.featureNames)
+        labelColumn: labelColumn, targetScaling: targetScaling, featureNames: train.featureNames,
+        featureEncoding: featureEncoding)
     }
     if let checkpoint { callbacks.append(checkpoint) }
     if let earlyStoppingPatience {
