@@ -20,9 +20,9 @@ struct CSVDelimiterTests {
     let given = try CSVLoader.loadLabeled(bytes: Array("a;b;label\n1.5;2;0\n3;4.25;1\n".utf8), delimiter: .semicolon)
     #expect(detected.delimiter == .semicolon)
     for loaded in [detected, given] {
-      #expect(loaded.dataset.features == comma.features)
-      #expect(loaded.dataset.classIndices == comma.classIndices)
-      #expect(loaded.dataset.featureNames == ["a", "b"])
+      #expect(try loaded.dataset().features == comma.features)
+      #expect(try loaded.dataset().classIndices == comma.classIndices)
+      #expect(try loaded.dataset().featureNames == ["a", "b"])
     }
   }
 }
