@@ -199,7 +199,7 @@ struct TrainCommand: ParsableCommand {
         try outcome.model.save(
           to: save, loss: plan.loss, classCount: plan.train.classCount, preprocessing: plan.preprocessing,
           classNames: plan.train.classNames, labelColumn: plan.labels?.labelColumnDescription,
-          targetScaling: plan.targetScaling, featureNames: plan.train.featureNames)
+          targetScaling: plan.targetScaling, featureNames: plan.train.featureNames, dataset: plan.datasetRecord)
       }
       try report(plan: plan, outcome: outcome, advice: advice)
     }

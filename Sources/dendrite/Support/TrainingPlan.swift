@@ -34,6 +34,9 @@ struct TrainingPlan {
   let checkpointPath: String?
   /// Whether to record gradient flow (`--gradient-flow`).
   let recordsGradientFlow: Bool
+  /// The data's identity and split, stored in checkpoints and the saved model
+  /// (`dendrite.dataset`); a resumed run keeps its checkpoint's.
+  let datasetRecord: DatasetRecord
   /// The rows of the training part the gradient-flow probe measures after every epoch.
   static let gradientFlowProbeRows = 128
 
@@ -168,6 +171,10 @@ struct TrainingPlan {
     self.seed = seed
     checkpointPath = command.checkpoint
     recordsGradientFlow = command.gradientFlow
+    datasetRecord = try resumed?.dataset
+      ?? DatasetIdentity(argument: command.dataset).record(
+        rowCount: data.count, labelColumn: labels?.labelColumnDescription, seed: seed, testFraction: testFraction,
+        validationFraction: validationFraction)
   }
 
   /// The advisor's findings for this model, loss and training labels, before training:
@@ -191,7 +198,8 @@ struct TrainingPlan {
           "seed": .number(Double(seed)), "dataset": .string(train.name), "test_fraction": .number(testFraction),
           "validation_fraction": .number(validationFraction),
         ], classNames: train.classNames,
-        labelColumn: labels?.labelColumnDescription, targetScaling: targetScaling, featureNames: train.featureNames)
+        labelColumn: labels?.labelColumnDescription, targetScaling: targetScaling, featureNames: train.featureNames,
+        dataset: datasetRecord)
     }
     if let checkpoint { callbacks.append(checkpoint) }
     if let earlyStoppingPatience {
