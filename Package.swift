@@ -19,6 +19,7 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
   ],
   targets: [
     .target(name: "CDendriteKernels"),
@@ -53,6 +54,7 @@ let package = Package(
       dependencies: [
         "Dendrite", "DendriteData", "DendriteLab", "DendriteBenchmarks",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Crypto", package: "swift-crypto"),
       ]
     ),
     .testTarget(

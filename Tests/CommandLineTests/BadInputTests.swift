@@ -43,7 +43,7 @@ struct BadInputTests {
     BadInput(["predict", "--model", "truncated.safetensors", "--input", "rows-3-columns.csv"], 1, "truncated.safetensors: tensor \"2.bias\" data ends at byte 2060"),
     BadInput(["train", "--dataset", "iris", "--resume", "truncated.safetensors"], 1, "truncated.safetensors: tensor \"2.bias\" data ends at byte 2060"),
     BadInput(["train", "--dataset", "iris", "--resume", "iris.safetensors"], 1, "--resume iris.safetensors: a model file without optimizer state or epoch"),
-    BadInput(["inspect", "header-length.safetensors"], 1, "header-length.safetensors: the header length says 100000 bytes but only 2932 follow it"),
+    BadInput(["inspect", "header-length.safetensors"], 1, "header-length.safetensors: the header length says 100000 bytes but only 3076 follow it"),
     BadInput(["inspect", "header-json.safetensors"], 1, "header-json.safetensors: the header is not valid JSON"),
     BadInput(["inspect", "dtype.safetensors"], 1, "dtype.safetensors: tensor \"0.weight\" has unknown dtype \"X32\""),
     BadInput(["inspect", "float16.safetensors"], 1, "float16.safetensors: tensor \"0.weight\" is F16 but Dendrite reads F32 only"),

@@ -84,7 +84,8 @@ struct CSVLabelCommandLineTests {
     #expect(saved.status == 0, "\(saved.stderr)")
     let evaluate = try DendriteProcess.run(["evaluate", "--model", model, "--dataset", data, "--label", "-3", "--json"])
     #expect(evaluate.status == 0, "\(evaluate.stderr)")
-    #expect(try evaluate.json()["samples"] as? Int == 40)
+    // --label -3 is the column "label" training recorded: the same data, scored on its test split.
+    #expect(try evaluate.json()["scored_on"] as? String == "test-split" && evaluate.json()["samples"] as? Int == 8)
     let bare = try Self.write("b,1,0\na,2,0\nb,3,1\na,4,1\nb,5,0\na,6,1\n", "bare.csv", in: directory)
     let headerless = try DendriteProcess.run(["train", "--dataset", bare, "--label", "0", "--epochs", "1", "--json"]).json()
     #expect(headerless["label_column"] as? String == "0")

@@ -43,7 +43,7 @@ struct EvaluateMetricsTests {
     defer { try? FileManager.default.removeItem(at: directory) }
     try Self.trainClassifier(in: directory)
 
-    let text = try DendriteProcess.run(["evaluate", "--model", "model.safetensors", "--dataset", "classes.csv"], in: directory)
+    let text = try DendriteProcess.run(["evaluate", "--model", "model.safetensors", "--dataset", "classes.csv", "--all-rows"], in: directory)
     #expect(text.status == 0, "\(text.stderr)")
     #expect(text.stdout.hasPrefix("classes: 60 rows  accuracy "))
     #expect(text.stdout.contains("confusion matrix (rows: true class, columns: predicted class)"))
@@ -53,7 +53,7 @@ struct EvaluateMetricsTests {
     }
 
     let result = try DendriteProcess.run(
-      ["evaluate", "--model", "model.safetensors", "--dataset", "classes.csv", "--json"], in: directory)
+      ["evaluate", "--model", "model.safetensors", "--dataset", "classes.csv", "--all-rows", "--json"], in: directory)
     #expect(result.status == 0, "\(result.stderr)")
     let object = try result.json()
     for key in ["rows", "samples", "accuracy", "loss", "confusion_matrix", "per_class", "macro_f1", "weighted_f1"] {
@@ -117,7 +117,7 @@ struct EvaluateMetricsTests {
     #expect(summary.stdout.contains("baseline mae "))
 
     let result = try DendriteProcess.run(
-      ["evaluate", "--model", "model.safetensors", "--dataset", "linear.csv", "--json"], in: directory)
+      ["evaluate", "--model", "model.safetensors", "--dataset", "linear.csv", "--all-rows", "--json"], in: directory)
     #expect(result.status == 0, "\(result.stderr)")
     let object = try result.json()
     #expect(object["rows"] as? Int == 60)
@@ -131,7 +131,7 @@ struct EvaluateMetricsTests {
     #expect(Swift.abs(evaluatedRMSE * evaluatedRMSE - evaluatedMSE) < 1e-4 * Swift.max(1, evaluatedMSE))
     #expect(r2 <= 1)
 
-    let text = try DendriteProcess.run(["evaluate", "--model", "model.safetensors", "--dataset", "linear.csv"], in: directory)
+    let text = try DendriteProcess.run(["evaluate", "--model", "model.safetensors", "--dataset", "linear.csv", "--all-rows"], in: directory)
     #expect(text.status == 0)
     #expect(text.stdout.contains(String(format: "rmse %.4f  r2 %.4f", evaluatedRMSE, r2)))
   }

@@ -40,7 +40,7 @@ struct FeatureMatchingTests {
       reordered.append([cells[3], cells[2], cells[1], cells[0]].joined(separator: ","))
     }
     try write("reordered.csv", reordered.joined(separator: "\n") + "\n")
-    let original = try DendriteProcess.run(["evaluate", "--model", "m.safetensors", "--dataset", "train.csv", "--json"], in: directory)
+    let original = try DendriteProcess.run(["evaluate", "--model", "m.safetensors", "--dataset", "train.csv", "--all-rows", "--json"], in: directory)
     let other = try DendriteProcess.run(
       ["evaluate", "--model", "m.safetensors", "--dataset", "reordered.csv", "--label", "label", "--json"], in: directory)
     #expect(original.status == 0 && other.status == 0, "\(other.stderr)")

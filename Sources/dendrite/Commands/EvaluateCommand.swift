@@ -2,12 +2,16 @@ import ArgumentParser
 import Dendrite
 import DendriteData
 
-/// `dendrite evaluate`: scores a saved model on every row of a data set.
+/// `dendrite evaluate`: scores a saved model on a data set: on the model's own training data
+/// only its held-out test rows (unless `--all-rows`), on other data every row.
 struct EvaluateCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "evaluate",
-    abstract: "Score a saved model on every row of a data set (bundled name, CSV or IDX).",
+    abstract: "Score a saved model on a data set (bundled name, CSV or IDX).",
     discussion: """
+      On the data the model was trained on (the same bundled set, or a file with the same \
+      SHA-256, recorded in the model file) only the held-out test rows of the model's split \
+      are scored, unless --all-rows is given; any other data is scored whole.
       Classifiers: accuracy, loss, the confusion matrix (true classes as rows, predicted \
       as columns) and per-class precision, recall, F1 and support with macro and \
       weighted averages. Regressors: loss, MAE, RMSE and R² (1 − SS_res/SS_tot).
@@ -22,6 +26,9 @@ struct EvaluateCommand: ParsableCommand {
   @Option(parsing: .unconditional, help: ArgumentHelp("A CSV's label column: a header name, or an index from 0 (negative counts from the end); default the last column.", valueName: "COLUMN"))
   var label: String?
 
+  @Flag(help: "Score every row, even when the data is the model's own training data.")
+  var allRows = false
+
   @Flag(help: "Print one JSON object on stdout instead of text.")
   var json = false
 
@@ -32,7 +39,7 @@ struct EvaluateCommand: ParsableCommand {
     try reportingErrors {
       let file = try ModelFile.load(from: model)
       // Missing cells are filled when the model stores fill values (rows with a missing label
-      // are left out), else they are an error.
+      // are left out), rows with them dropped when training dropped them, else they are an error.
       let fills = file.featureEncoding?.columns.contains { column in
         switch column.kind {
         case .number(let fill): fill != nil
@@ -41,7 +48,12 @@ struct EvaluateCommand: ParsableCommand {
       } ?? false
       let loaded = try DatasetSource.loadLabeled(
         dataset, labelColumn: label.map(LabelColumn.init(argument:)),
-        task: file.task == .regression ? .regression : .classification, missing: fills ? .mean : nil)
+        task: file.task == .regression ? .regression : .classification,
+        missing: file.dataset?.missing == .drop ? .drop : fills ? .mean : nil)
+      if let csv = loaded.csv, csv.droppedRowCount > 0 {
+        let why = csv.missing == .drop ? "with missing cells (the model was trained with --missing drop)" : "with a missing label"
+        Terminal.printError("note: \(csv.droppedRowCount) of \(csv.sourceRowCount) rows \(why) left out")
+      }
       let (table, hasHeader) = loaded.table
       let columnCount = file.featureEncoding?.columns.count ?? file.inputSize
       let (inputs, notes) = try FeatureMatching.inputs(table, hasHeader: hasHeader, for: file, source: dataset, model: model) {
@@ -64,6 +76,11 @@ struct EvaluateCommand: ParsableCommand {
       if let modelClasses = file.classCount, let indices = data.classIndices {
         data = try Dataset(features: data.features, classIndices: indices, classCount: modelClasses, name: data.name)
       }
+      // The labels are now numbered as in training, so the model's split finds the same rows.
+      let scored = try HeldOutRows(
+        of: data, argument: dataset, record: file.dataset, labelColumn: loaded.csv?.labelColumnDescription,
+        sourceRowCount: loaded.csv?.sourceRowCount, allRows: allRows)
+      data = scored.data
       let scaled = data.replacingFeatures(file.preprocessing.apply(data.features))
       var outputs = file.model(scaled.features)
       if let targets = data.targets, targets.shape != outputs.shape {
@@ -88,11 +105,13 @@ struct EvaluateCommand: ParsableCommand {
         var object = scores.mapValues { JSONValue.float($0) }
         object["samples"] = .number(Double(data.count))
         object["rows"] = .number(Double(data.count))
+        object["scored_on"] = .string(scored.scope.rawValue)
         object.merge(evaluation.json) { _, new in new }
         JSONOutput.print(.object(object))
       } else {
         let figures = scores.keys.sorted().map { "\($0) \(String(format: "%.4f", scores[$0] ?? .nan))" }
         print("\(data.name): \(data.count) rows  " + figures.joined(separator: "  "))
+        print(scored.summary)
         print(evaluation.text)
       }
     }

@@ -27,6 +27,7 @@ struct InspectCommand: ParsableCommand {
           "output_activation": .string(outputActivation),
           "preprocessing": .string(preprocessing),
           "parameters": .number(Double(model.model.parameterCount)),
+          "dataset": model.dataset?.json ?? .null,
           "tensors": .object(Dictionary(uniqueKeysWithValues: tensors.map { ($0.0, JSONValue.array($0.1.map { .number(Double($0)) })) })),
         ])
         return
@@ -35,6 +36,7 @@ struct InspectCommand: ParsableCommand {
       print("  task: \(model.task.rawValue)\(model.classCount.map { ", \($0) classes" } ?? "")")
       print("  loss: \(model.loss.name), output activation: \(outputActivation)")
       print("  preprocessing: \(preprocessing)")
+      if let record = model.dataset { print("  data set: \(Self.describe(record))") }
       print("  layers:")
       for entry in model.architecture {
         if case .object(let fields) = entry {
@@ -51,5 +53,16 @@ struct InspectCommand: ParsableCommand {
       print("  tensors (\(model.model.parameterCount) parameters):")
       for (name, shape) in tensors { print("    \(name) \(shape)") }
     }
+  }
+
+  /// The model file's data set record on one line.
+  ///
+  ///     iris.csv (sha256 9f86d081884c…), 150 rows, label column "species", seed 42, test 0.2, validation 0.1
+  static func describe(_ record: DatasetRecord) -> String {
+    let hash = record.sha256.map { " (sha256 \($0.prefix(12))…)" } ?? " (bundled)"
+    let label = record.labelColumn.map { ", label column \"\($0)\"" } ?? ""
+    let missing = record.missing == .error ? "" : ", missing cells: \(record.missing.rawValue)"
+    return "\(record.name)\(hash), \(record.rowCount) rows\(label), seed \(record.seed), "
+      + "test \(record.testFraction), validation \(record.validationFraction)\(missing)"
   }
 }

@@ -210,7 +210,8 @@ struct TrainCommand: ParsableCommand {
         try outcome.model.save(
           to: save, loss: plan.loss, classCount: plan.train.classCount, preprocessing: plan.preprocessing,
           classNames: plan.train.classNames, labelColumn: plan.labelColumn,
-          targetScaling: plan.targetScaling, featureNames: plan.train.featureNames, featureEncoding: plan.featureEncoding)
+          targetScaling: plan.targetScaling, featureNames: plan.train.featureNames, featureEncoding: plan.featureEncoding,
+          dataset: plan.datasetRecord)
       }
       try report(plan: plan, outcome: outcome, advice: advice)
     }

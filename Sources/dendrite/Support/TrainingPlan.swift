@@ -44,6 +44,9 @@ struct TrainingPlan {
   let checkpointPath: String?
   /// Whether to record gradient flow (`--gradient-flow`).
   let recordsGradientFlow: Bool
+  /// The data's identity and split, stored in checkpoints and the saved model
+  /// (`dendrite.dataset`); a resumed run keeps its checkpoint's.
+  let datasetRecord: DatasetRecord
   /// The rows of the training part the gradient-flow probe measures after every epoch.
   static let gradientFlowProbeRows = 128
 
@@ -216,6 +219,10 @@ struct TrainingPlan {
     self.seed = seed
     checkpointPath = command.checkpoint
     recordsGradientFlow = command.gradientFlow
+    datasetRecord = try resumed?.dataset
+      ?? DatasetIdentity(argument: command.dataset).record(
+        rowCount: data.csv?.sourceRowCount ?? data.count, labelColumn: labelColumn, seed: seed, testFraction: testFraction,
+        validationFraction: validationFraction, missing: missing)
   }
 
   /// The advisor's findings for this model, loss and training labels, before training:
@@ -240,7 +247,7 @@ struct TrainingPlan {
           "validation_fraction": .number(validationFraction), "missing": .string(missing.rawValue),
         ], classNames: train.classNames,
         labelColumn: labelColumn, targetScaling: targetScaling, featureNames: train.featureNames,
-        featureEncoding: featureEncoding)
+        featureEncoding: featureEncoding, dataset: datasetRecord)
     }
     if let checkpoint { callbacks.append(checkpoint) }
     if let earlyStoppingPatience {
