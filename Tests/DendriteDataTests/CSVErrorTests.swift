@@ -31,11 +31,14 @@ struct CSVErrorTests {
       == "x.csv: the only column is the label; a data set needs at least one feature column (is the file using another separator? give --delimiter ';', tab or '|')")
   }
 
-  @Test("text in a feature cell, with a hint for missing-value markers")
+  @Test("text in a column of numbers is an error; missing-value markers are missing cells")
   func textCell() {
-    #expect(error(loading: "a,label\n1,0\nhello,1\n")?.description == "data.csv line 3, column 1: \"hello\" is not a number")
-    #expect(error(loading: "a,b,label\n1,NA,0\n")?.description
-      == "data.csv line 2, column 2: \"NA\" is not a number (a missing value? fill or drop rows with missing values)")
+    #expect(error(loading: "a,label\n1,0\n2,1\nhello,1\n")?.description
+      == "data.csv line 4, column 1: \"hello\" is text in a column of numbers (2 numbers, 1 text cell); fix the cell, or empty it to mark a missing value")
+    #expect(error(loading: "a,b,label\n1,NA,0\n") == .missingValue(file: "data.csv", line: 2, column: 2))
+    #expect(error(loading: "a,b,label\n1,?,0\n") == .missingValue(file: "data.csv", line: 2, column: 2))
+    // Text in at least half the cells makes a categorical column.
+    #expect(error(loading: "a,label\n1,0\nhello,1\n") == nil)
   }
 
   @Test("an empty cell is a missing value; so is an empty label")
@@ -43,7 +46,8 @@ struct CSVErrorTests {
     #expect(error(loading: "a,b,label\n1,,0\n") == .missingValue(file: "data.csv", line: 2, column: 2))
     #expect(error(loading: "a,b,label\n1,2,0\n1,2,\n") == .missingValue(file: "data.csv", line: 3, column: 3))
     #expect(error(loading: "a,label\n  ,1\n")?.description
-      == "data.csv line 2, column 1: the cell is empty; fill or drop rows with missing values")
+      == "data.csv line 2, column 1: the cell is missing (empty, NA, NaN, …); drop such rows with --missing drop or fill them "
+      + "from the training rows with --missing mean (MissingValues in the library)")
   }
 
   @Test("a row with fewer or more cells than the first is ragged")
@@ -54,13 +58,13 @@ struct CSVErrorTests {
     #expect(error(loading: "1,2,0\n1,2,0,5\n") == .raggedRow(file: "data.csv", line: 2, expected: 3, found: 4))
   }
 
-  @Test("NaN, infinity and numbers beyond Float's range are rejected")
+  @Test("infinity and numbers beyond Float's range are rejected; NaN is a missing cell")
   func nonFinite() {
-    #expect(error(loading: "a,label\nnan,0\n")?.description == "data.csv line 2, column 1: \"nan\" is NaN; clean or drop that row")
+    #expect(error(loading: "a,label\nnan,0\n") == .missingValue(file: "data.csv", line: 2, column: 1))
     #expect(error(loading: "a,label\n1,0\n-inf,1\n")?.description == "data.csv line 3, column 1: \"-inf\" is infinite; clean or drop that row")
     #expect(error(loading: "a,label\n1e39,0\n")?.description
       == "data.csv line 2, column 1: \"1e39\" is outside the 32-bit float range; clean or drop that row")
-    #expect(error(loading: "a,label\n1,NaN\n") == .notFinite(file: "data.csv", line: 2, column: 2, text: "NaN"))
+    #expect(error(loading: "a,label\n1,NaN\n") == .missingValue(file: "data.csv", line: 2, column: 2))
   }
 
   @Test("an empty file, a byte-order mark alone, and a header alone")

@@ -48,8 +48,8 @@ struct CSVLoaderTests {
     let data = try CSVLoader.load(text: "\"multi\nline\",label\n7,1\n")
     #expect(data.featureNames == ["multi\nline"])
     #expect(data.features.scalars == [7])
-    #expect(throws: DataError.notANumber(file: "input.csv", line: 4, column: 1, text: "x")) {
-      try CSVLoader.load(text: "\"multi\r\nline\",label\r\n7,1\r\nx,0\r\n")
+    #expect(throws: DataError.notFinite(file: "input.csv", line: 4, column: 1, text: "inf")) {
+      try CSVLoader.load(text: "\"multi\r\nline\",label\r\n7,1\r\ninf,0\r\n")
     }
   }
 

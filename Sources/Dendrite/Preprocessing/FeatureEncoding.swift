@@ -217,7 +217,10 @@ public struct FeatureEncoding: Sendable, Equatable {
           }
           converted = .categories(codes: codes, names: names)
         }
-        guard names(of: converted).contains(where: { position[$0] != nil }) || categories.isEmpty || rowCount == 0 else {
+        // A column of numbers that names no category is numbers, not categories (a column
+        // left wholly empty reads as numbers too: it is all missing).
+        let names = names(of: converted)
+        guard names.isEmpty || names.contains(where: { position[$0] != nil }) || categories.isEmpty else {
           throw .kindMismatch(column: encoding.name, expected: "categories such as \"\(categories[0])\"")
         }
         let single = FeatureEncoding(columns: [encoding])

@@ -154,6 +154,11 @@ public enum CSVLoader {
           file: fileName, line: Int(table.rowLines[row]), column: index + 1, text: text, numbers: summary.numberCount,
           texts: summary.textCount)
       }
+      // A decimal comma (`1,5`) or another separator inside a cell makes numbers look like
+      // text: say so rather than one-hot encode them.
+      if table.columns[index].isCategorical, let (row, text) = summary.firstText, looksLikeMisreadNumber(text) {
+        throw DataError.notANumber(file: fileName, line: Int(table.rowLines[row]), column: index + 1, text: text)
+      }
       if case .categories(_, let names) = table.columns[index], names.count > maximumCategoryCount {
         throw DataError.tooManyCategories(
           file: fileName, column: table.columnNames[index], count: names.count, limit: maximumCategoryCount)
@@ -258,6 +263,13 @@ public enum CSVLoader {
       }
       return index
     }
+  }
+
+  /// Whether `text` is a number written with a decimal comma (`1,5`) or holding another
+  /// separator (`1;2`, a tab).
+  private static func looksLikeMisreadNumber(_ text: String) -> Bool {
+    let parts = text.split(omittingEmptySubsequences: false) { $0 == "," || $0 == ";" || $0 == "\t" }
+    return parts.count > 1 && parts.allSatisfy { Double(String($0).trimmingSpaces) != nil }
   }
 
   /// `data/wine.csv` → `wine`.

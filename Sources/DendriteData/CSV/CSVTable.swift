@@ -6,7 +6,7 @@ import Dendrite
 /// loader to refuse, drop or fill.
 ///
 /// Row 1 is a header when one of its cells is text (not a number, not a missing marker)
-/// and row 2 holds a number in that column, or there is no row 2. So a file without a
+/// and row 2 holds a number or a missing cell in that column, or there is no row 2. So a file without a
 /// header whose labels are class names (`5.1,3.5,setosa` above `4.9,3.0,setosa`) keeps its
 /// first row as data.
 ///
@@ -66,8 +66,8 @@ struct CSVTable {
       columns: builder.columns.map(\.column), summaries: builder.columns.map(\.summary), rowLines: builder.rowLines)
   }
 
-  /// Whether `first` is a header: text in a column where `second` has a number, or text
-  /// anywhere when there is no second row.
+  /// Whether `first` is a header: text in a column where `second` has a number or a
+  /// missing cell, or text anywhere when there is no second row.
   private static func isHeader(_ first: CSVParser.Record, above second: CSVParser.Record?) -> Bool {
     let textColumns = first.fields.indices.filter { column in
       let trimmed = first.fields[column].trimmingSpaces
@@ -75,7 +75,9 @@ struct CSVTable {
     }
     guard let second else { return !textColumns.isEmpty }
     return textColumns.contains { column in
-      column < second.fields.count && Double(second.fields[column].trimmingSpaces) != nil
+      guard column < second.fields.count else { return false }
+      let below = second.fields[column].trimmingSpaces
+      return Double(below) != nil || isMissingMarker(below)
     }
   }
 

@@ -23,7 +23,7 @@ struct EvaluateCommand: ParsableCommand {
   @Option(help: ArgumentHelp("A bundled data set, a CSV file or an IDX images file.", valueName: "NAME|FILE"))
   var dataset: String
 
-  @Option(parsing: .unconditional, help: ArgumentHelp("A CSV's label column: a header name, or an index from 0 (negative counts from the end); default the last column.", valueName: "COLUMN"))
+  @Option(parsing: .unconditional, help: ArgumentHelp("A CSV's label column: a header name, or an index from 0 (negative counts from the end); default the column the model was trained on, when the file has it, else the last.", valueName: "COLUMN"))
   var label: String?
 
   @Flag(help: "Score every row, even when the data is the model's own training data.")
@@ -49,7 +49,8 @@ struct EvaluateCommand: ParsableCommand {
       let loaded = try DatasetSource.loadLabeled(
         dataset, labelColumn: label.map(LabelColumn.init(argument:)),
         task: file.task == .regression ? .regression : .classification,
-        missing: file.dataset?.missing == .drop ? .drop : fills ? .mean : nil)
+        missing: file.dataset?.missing == .drop ? .drop : fills ? .mean : nil,
+        recordedLabel: file.labelColumn.map(LabelColumn.init(argument:)))
       if let csv = loaded.csv, csv.droppedRowCount > 0 {
         let why = csv.missing == .drop ? "with missing cells (the model was trained with --missing drop)" : "with a missing label"
         Terminal.printError("note: \(csv.droppedRowCount) of \(csv.sourceRowCount) rows \(why) left out")

@@ -16,18 +16,28 @@ enum DatasetSource {
   /// read. `labelColumn` (`--label`), `delimiter` and `missing` are for CSV files only
   /// (the first two are an error with other data, `missing` is ignored): nil means the last
   /// column, a detected separator, and `error`.
+  ///
+  /// `recordedLabel` (a model file's label column) is the label column of a CSV file when
+  /// `labelColumn` is nil and the file has that column.
   static func loadLabeled(
     _ argument: String, labelColumn: LabelColumn?, task: LearningTask?, delimiter: CSVDelimiter? = nil,
-    missing: MissingValues? = nil
+    missing: MissingValues? = nil, recordedLabel: LabelColumn? = nil
   ) throws -> LoadedData {
     let lowercased = argument.lowercased()
     let bundledName = String(lowercased.map { $0 == "_" ? "-" : $0 })
     let isBundled = Datasets.catalog.contains(where: { $0.name == bundledName })
     let isIDX = lowercased.contains("idx3") || lowercased.hasSuffix("-ubyte") || lowercased.hasSuffix("-ubyte.gz")
     if !isBundled && (lowercased.hasSuffix(".csv") || (!isIDX && FileManager.default.fileExists(atPath: argument))) {
-      let csv = try CSVLoader.loadLabeled(
-        path: argument, labelColumn: labelColumn ?? .last, task: task, delimiter: delimiter, missing: missing ?? .error)
-      return LoadedData(csv: csv)
+      func load(_ column: LabelColumn) throws -> LabeledCSV {
+        try CSVLoader.loadLabeled(path: argument, labelColumn: column, task: task, delimiter: delimiter, missing: missing ?? .error)
+      }
+      if labelColumn == nil, let recordedLabel {
+        // The model's own label column when the file has it, else the last.
+        do {
+          return LoadedData(csv: try load(recordedLabel))
+        } catch DataError.missingLabelColumn {}
+      }
+      return LoadedData(csv: try load(labelColumn ?? .last))
     }
     for (option, given, purpose) in [
       ("--delimiter", delimiter != nil, "sets a CSV file's field separator"),

@@ -14,8 +14,9 @@ struct TrainingPlan {
   let testFraction: Double, validationFraction: Double
   /// `--early-stopping PATIENCE`.
   let earlyStoppingPatience: Int?
-  /// For a CSV file: the lines that say which column is the label, the task and why, and
-  /// which columns are categorical (printed before training); empty otherwise.
+  /// For a CSV file: the lines that say how long reading it took, which column is the label,
+  /// the task and why, and which columns are categorical (printed before training, never in
+  /// `--json`); empty otherwise.
   let csvSummary: [String]
   /// For a CSV file: its label column (`--label`) and the task its labels make.
   let labelColumn: String?
@@ -61,12 +62,19 @@ struct TrainingPlan {
     if case .string(let name)? = resumed?.training?["missing"] { resumedMissing = MissingValues(rawValue: name) }
     let task = command.task.flatMap(ModelFile.Task.init(rawValue:))
     let regressionRequested = task == .regression
+    let readStart = ContinuousClock.now
     var data = try DatasetSource.loadLabeled(
       command.dataset, labelColumn: command.label.map(LabelColumn.init(argument:)),
       task: command.task.flatMap(LearningTask.init(rawValue:)),
       delimiter: command.delimiter.flatMap(CSVDelimiter.init(name:)),
       missing: resumedMissing ?? command.missing.flatMap(MissingValues.init(rawValue:)))
-    csvSummary = data.csv.map { [$0.summary] + ($0.columnSummary.map { [$0] } ?? []) } ?? []
+    let readTime = ContinuousClock.now - readStart
+    csvSummary = data.csv.map { csv in
+      let seconds = Double(readTime.components.seconds) + Double(readTime.components.attoseconds) * 1e-18
+      let file = command.dataset.split(separator: "/").last.map(String.init) ?? command.dataset
+      let read = "read \(file): \(csv.sourceRowCount) rows, \(csv.features.columnCount + 1) columns in \(String(format: "%.3f", seconds)) s"
+      return [read, csv.summary] + (csv.columnSummary.map { [$0] } ?? [])
+    } ?? []
     labelColumn = data.csv?.labelColumnDescription
     learningTask = data.csv?.encoding.task
     missing = data.csv?.missing ?? .error
