@@ -54,3 +54,12 @@ struct DendriteProcess {
     return url
   }
 }
+
+extension String {
+  /// `train`'s stderr without its first line when that is the CSV read time
+  /// (`read x.csv: 40 rows, 3 columns in 0.001 s`), which varies run to run.
+  var afterReadLine: String {
+    guard hasPrefix("read "), let end = firstIndex(of: "\n") else { return self }
+    return String(self[index(after: end)...])
+  }
+}
