@@ -48,6 +48,8 @@ struct TableColumnsTests {
     } else {
       Issue.record("expected standardisation, got \(file.preprocessing)")
     }
+    let inspect = try DendriteProcess.run(["inspect", "m.st"], in: directory)
+    #expect(inspect.stdout.contains("  columns (2 → 5 inputs):\n    noise: number\n    city: one-hot over Lille, Lyon, Nice, Paris\n"))
     // Columns in another order, an extra column, and a city never seen in training.
     try Self.write("city,extra,noise\nParis,9,0.5\nNice,9,0.1\nBerlin,9,0.3\nLyon,9,0.2\n", "rows.csv", in: directory)
     let predict = try DendriteProcess.run(["predict", "--model", "m.st", "--input", "rows.csv", "--json"], in: directory)

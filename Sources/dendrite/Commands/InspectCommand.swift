@@ -28,6 +28,7 @@ struct InspectCommand: ParsableCommand {
           "preprocessing": .string(preprocessing),
           "parameters": .number(Double(model.model.parameterCount)),
           "dataset": model.dataset?.json ?? .null,
+          "columns": model.featureEncoding?.json ?? .null,
           "tensors": .object(Dictionary(uniqueKeysWithValues: tensors.map { ($0.0, JSONValue.array($0.1.map { .number(Double($0)) })) })),
         ])
         return
@@ -37,6 +38,10 @@ struct InspectCommand: ParsableCommand {
       print("  loss: \(model.loss.name), output activation: \(outputActivation)")
       print("  preprocessing: \(preprocessing)")
       if let record = model.dataset { print("  data set: \(Self.describe(record))") }
+      if let encoding = model.featureEncoding {
+        print("  columns (\(encoding.columns.count) → \(encoding.inputCount) inputs):")
+        for column in encoding.columns { print("    \(Self.describe(column))") }
+      }
       print("  layers:")
       for entry in model.architecture {
         if case .object(let fields) = entry {
@@ -64,5 +69,16 @@ struct InspectCommand: ParsableCommand {
     let missing = record.missing == .error ? "" : ", missing cells: \(record.missing.rawValue)"
     return "\(record.name)\(hash), \(record.rowCount) rows\(label), seed \(record.seed), "
       + "test \(record.testFraction), validation \(record.validationFraction)\(missing)"
+  }
+
+  /// One line per source column: `island: one-hot over Biscoe, Dream, Torgersen (missing → Biscoe)`.
+  static func describe(_ column: FeatureEncoding.ColumnEncoding) -> String {
+    switch column.kind {
+    case .number(let fill):
+      return "\(column.name): number" + (fill.map { " (missing → \($0))" } ?? "")
+    case .oneHot(let categories, let fill):
+      let shown = categories.prefix(12).joined(separator: ", ") + (categories.count > 12 ? ", … (\(categories.count))" : "")
+      return "\(column.name): one-hot over \(shown)" + (fill.map { " (missing → \($0))" } ?? "")
+    }
   }
 }
