@@ -22,8 +22,19 @@ enum CSVNumber {
   /// exactly, else nil (not a number, or one for `Double(String)` to read).
   @inline(__always)
   static func decimal(_ bytes: [UInt8], from start: Int, to end: Int) -> Double? {
+    let (value, stop) = decimalPrefix(bytes, from: start, to: end)
+    return stop == end ? value : nil
+  }
+
+  /// The number that starts at `start`, read up to the first byte that cannot continue
+  /// it (or `end`), and where that is; the value is nil when the text up to there is not
+  /// a plain decimal the fast path rounds exactly.
+  ///
+  ///     CSVNumber.decimalPrefix(Array("2.5,x".utf8), from: 0, to: 5)   // (2.5, 3)
+  @inline(__always)
+  static func decimalPrefix(_ bytes: [UInt8], from start: Int, to end: Int) -> (value: Double?, end: Int) {
     var index = start
-    guard index < end else { return nil }
+    guard index < end else { return (nil, index) }
     var negative = false
     if bytes[index] == UInt8(ascii: "-") {
       negative = true
@@ -55,7 +66,7 @@ enum CSVNumber {
         index += 1
       }
     }
-    guard sawDigit, significant <= 19 else { return nil }
+    guard sawDigit, significant <= 19 else { return (nil, index) }
     if index < end, bytes[index] | 0x20 == UInt8(ascii: "e") {
       index += 1
       var exponentNegative = false
@@ -72,14 +83,13 @@ enum CSVNumber {
         exponentDigits += 1
         index += 1
       }
-      guard exponentDigits > 0 else { return nil }
+      guard exponentDigits > 0 else { return (nil, index) }
       exponent += exponentNegative ? -written : written
     }
-    guard index == end else { return nil }
-    if mantissa == 0 { return negative ? -0.0 : 0.0 }
-    guard mantissa <= 1 << 53, exponent >= -22, exponent <= 22 else { return nil }
+    if mantissa == 0 { return (negative ? -0.0 : 0.0, index) }
+    guard mantissa <= 1 << 53, exponent >= -22, exponent <= 22 else { return (nil, index) }
     let magnitude =
       exponent < 0 ? Double(mantissa) / powersOfTen[-exponent] : Double(mantissa) * powersOfTen[exponent]
-    return negative ? -magnitude : magnitude
+    return (negative ? -magnitude : magnitude, index)
   }
 }

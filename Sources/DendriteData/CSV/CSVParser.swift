@@ -79,10 +79,15 @@ struct CSVParser {
     guard index < end else { return atEnd ? .end : .needMoreBytes }
     if bytes[index] == Byte.carriageReturn { return .needMoreBytes }  // a CR cut from its LF
     let startLine = line
+    // The record is worked on as a local, so that appending to its arrays checks their
+    // uniqueness once, not once a field.
+    var record = self.record
+    self.record = CSVRecord()
+    defer { self.record = record }
     record.reset(line: line)
     while true {
       if index < end, bytes[index] == Byte.quote {
-        guard try quotedField(in: bytes, at: &index, to: end, atEnd: atEnd) else {
+        guard try quotedField(in: bytes, at: &index, to: end, atEnd: atEnd, into: &record) else {
           line = startLine
           return .needMoreBytes
         }
@@ -126,11 +131,14 @@ struct CSVParser {
     }
   }
 
+  /// Counts a line read by someone else (a record of numbers read straight into columns).
+  mutating func passLine() { line += 1 }
+
   /// Reads the quoted field at `index` into the record and moves past its closing quote;
   /// false when `end` cuts it (and more bytes follow).
-  private mutating func quotedField(in bytes: [UInt8], at index: inout Int, to end: Int, atEnd: Bool)
-    throws(DataError) -> Bool
-  {
+  private mutating func quotedField(
+    in bytes: [UInt8], at index: inout Int, to end: Int, atEnd: Bool, into record: inout CSVRecord
+  ) throws(DataError) -> Bool {
     let column = record.count + 1
     let startLine = line
     var escaped = false

@@ -78,6 +78,18 @@ struct CSVRecordReader {
     }
   }
 
+  /// Appends the next record to `builder` when it is a plain line of numbers that lies
+  /// whole in the bytes read (``CSVColumnBuilder/appendNumbers(_:from:to:delimiter:line:)``);
+  /// false otherwise, and then ``next()`` reads it.
+  mutating func nextNumbers(into builder: inout CSVColumnBuilder) -> Bool {
+    guard !checkByteOrderMark,
+      let next = builder.appendNumbers(buffer, from: position, to: end, delimiter: parser.delimiter, line: parser.line)
+    else { return false }
+    position = next
+    parser.passLine()
+    return true
+  }
+
   /// Drops the bytes parsed already and appends the next chunk.
   private mutating func readChunk() throws(DataError) {
     guard case .file(let file, let chunkSize) = source, !atEnd else { return }

@@ -138,6 +138,7 @@ struct CSVTable {
       builder.append(contentsOf: secondHalf.builder, lineOffset: lineOffset)
     } else {
       try Part.drain(&reader, into: &builder)
+      builder.finish()
     }
     guard !builder.rowLines.isEmpty else { throw DataError.noDataRows(file: file) }
     return CSVTable(
@@ -204,7 +205,11 @@ private final class Part: @unchecked Sendable {
 
   /// Appends every record left in `reader` to `builder`.
   static func drain(_ reader: inout CSVRecordReader, into builder: inout CSVColumnBuilder) throws(DataError) {
-    while try reader.next() { try builder.append(reader.record, in: reader.buffer) }
+    while true {
+      if reader.nextNumbers(into: &builder) { continue }
+      guard try reader.next() else { return }
+      try builder.append(reader.record, in: reader.buffer)
+    }
   }
 }
 
