@@ -199,6 +199,45 @@ struct CSVReaderTests {
     }
   }
 
+  @Test("lines of plain numbers (read straight into the columns) and the cells that need the parser agree")
+  func numericLines() throws {
+    var generator = SplitMix(state: 77)
+    let cells = ["1", "-2.5", "3e-7", "0.1", "1234567890123456789012", " 7 ", "NA", "", "8.", ".25", "+4", "1E+2", "\"9\""]
+    for lineEnd in ["\n", "\r\n", "\r"] {
+      var text = "a,b,c" + lineEnd
+      var expected: [[Float]] = [[], [], []]
+      for row in 0..<3000 {
+        let plain = row % 10 != 0
+        let chosen = (0..<3).map { _ in
+          plain ? cells[Int.random(in: 0..<6, using: &generator)] : cells[Int.random(in: 0..<cells.count, using: &generator)]
+        }
+        for (column, cell) in chosen.enumerated() {
+          let trimmed = cell.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\"", with: "")
+          expected[column].append(trimmed.isEmpty || trimmed == "NA" ? .nan : Float(Double(trimmed) ?? .nan))
+        }
+        text += chosen.joined(separator: ",") + lineEnd
+      }
+      let bytes = Array(text.utf8)
+      let one = try CSVTable.read(bytes: bytes, file: "n.csv", options: CSVTable.ReadOptions(threads: 1))
+      for column in 0..<3 {
+        guard case .numbers(let values) = one.columns[column] else {
+          Issue.record("column \(column) should be numeric")
+          continue
+        }
+        #expect(values.map(\.bitPattern) == expected[column].map(\.bitPattern), "column \(column)")
+        #expect(one.summaries[column].numberCount == expected[column].count { !$0.isNaN })
+      }
+      #expect(one.rowLines == (0..<3000).map { Int32($0 + 2) })
+      let reference = signature(one)
+      try withFile(bytes) { path in
+        for (chunkSize, threads) in [(1000, 1), (1000, 2), (7, 2), (1 << 20, 2)] {
+          let options = CSVTable.ReadOptions(chunkSize: chunkSize, threads: threads, parallelMinimumBytes: 0)
+          #expect(outcome { () throws(DataError) in try CSVTable.read(path: path, options: options) } == reference)
+        }
+      }
+    }
+  }
+
   @Test("an error in the second half names its line in the whole file")
   func secondHalfErrors() throws {
     let good = randomCSV(rows: 2000, seed: 9)

@@ -70,11 +70,7 @@ struct CSVColumnBuilder {
         summary.firstText = (row + rowOffset, text)
       }
       if codes == nil, other.codes == nil {
-        var merged: [Float] = []
-        merged.reserveCapacity(numbers.count + other.numbers.count)
-        merged += numbers
-        merged += other.numbers
-        numbers = merged
+        numbers += other.numbers  // in the room reserved for the whole file, usually
         return
       }
       var merged: [Int32] = []

@@ -113,7 +113,8 @@ struct CSVTable {
       if split != nil, !hasSecond { return try readOnOneThread() }
       let isHeader = Self.isHeader(firstTexts, above: hasSecond ? reader.record.texts(in: reader.buffer) : nil)
       header = isHeader ? firstTexts : nil
-      builder = CSVColumnBuilder(width: first.count, file: file, expectedRows: expectedRows(split ?? size))
+      // The first half's columns get room for the whole file, for the second's to follow.
+      builder = CSVColumnBuilder(width: first.count, file: file, expectedRows: expectedRows(size))
       if !isHeader { try builder.append(first, in: firstBytes) }
       if hasSecond { try builder.append(reader.record, in: reader.buffer) }
     } catch {
@@ -133,9 +134,12 @@ struct CSVTable {
       }
       let lineOffset = firstHalf.reader.parser.line - 1
       if let error = secondHalf.error { throw error.shiftingLines(by: lineOffset) }
+      // Taken out of the parts, so that each column is freed once merged.
       builder = firstHalf.builder
       firstHalf.builder = CSVColumnBuilder(width: 0, file: file, expectedRows: 0)
-      builder.append(contentsOf: secondHalf.builder, lineOffset: lineOffset)
+      let second = secondHalf.builder
+      secondHalf.builder = CSVColumnBuilder(width: 0, file: file, expectedRows: 0)
+      builder.append(contentsOf: second, lineOffset: lineOffset)
     } else {
       try Part.drain(&reader, into: &builder)
       builder.finish()
