@@ -109,6 +109,8 @@ struct CSVRecordReader {
 extension CSVRecordReader.Source {
   /// The bytes in `range` (fewer when the file is shorter).
   ///
+  ///     let head = try source.bytes(in: 0..<65_536)   // for delimiter detection
+  ///
   /// - Throws: ``DataError/unreadable(path:reason:)``.
   func bytes(in range: Range<Int>) throws(DataError) -> [UInt8] {
     switch self {

@@ -90,7 +90,12 @@ struct CSVTable {
     let delimiter = delimiter ?? CSVDelimiter.detect(in: head)
     let lineEnds = head.count { $0 == Byte.lineFeed }
     let bytesPerRow = max(1, head.count / max(lineEnds, 1))
-    let expectedRows = { (bytes: Int) in bytes / bytesPerRow + bytes / bytesPerRow / 50 + 16 }
+    // Rows to make room for: the bytes over the head's bytes a line, 2% more (the header
+    // line is usually shorter than a row); never more than a row of empty cells a line
+    // would make (`width` bytes a row), once the width is known.
+    let expectedRows = { (bytes: Int, width: Int) in
+      min(bytes / bytesPerRow + bytes / bytesPerRow / 50 + 16, bytes / max(width, 1) + 16)
+    }
     let threads = options.threads ?? (ProcessInfo.processInfo.activeProcessorCount > 1 ? 2 : 1)
     let split = threads > 1 && size >= options.parallelMinimumBytes ? try splitPoint(of: source, size: size) : nil
     let readOnOneThread = { () throws(DataError) -> CSVTable in
@@ -114,7 +119,7 @@ struct CSVTable {
       let isHeader = Self.isHeader(firstTexts, above: hasSecond ? reader.record.texts(in: reader.buffer) : nil)
       header = isHeader ? firstTexts : nil
       // The first half's columns get room for the whole file, for the second's to follow.
-      builder = CSVColumnBuilder(width: first.count, file: file, expectedRows: expectedRows(size))
+      builder = CSVColumnBuilder(width: first.count, file: file, expectedRows: expectedRows(size, first.count))
       if !isHeader { try builder.append(first, in: firstBytes) }
       if hasSecond { try builder.append(reader.record, in: reader.buffer) }
     } catch {
@@ -123,10 +128,12 @@ struct CSVTable {
     }
 
     if let split {
-      let firstHalf = Part(reader: reader, builder: builder)
+      let width = builder.width
+      // Moved, not copied: a copy left here would make the first append copy the columns.
+      let firstHalf = Part(reader: consume reader, builder: consume builder)
       let secondHalf = Part(
         reader: CSVRecordReader(source: source, range: split..<size, file: file, delimiter: delimiter),
-        builder: CSVColumnBuilder(width: builder.width, file: file, expectedRows: expectedRows(size - split)))
+        builder: CSVColumnBuilder(width: width, file: file, expectedRows: expectedRows(size - split, width)))
       DispatchQueue.concurrentPerform(iterations: 2) { index in (index == 0 ? firstHalf : secondHalf).run() }
       if let error = firstHalf.error {
         if case .unterminatedQuote = error { return try readOnOneThread() }
@@ -188,6 +195,9 @@ struct CSVTable {
 
 /// One part of a file read on its own thread: its reader, the columns it builds, and
 /// the error that stopped it.
+///
+///     let part = Part(reader: reader, builder: builder)
+///     part.run()   // part.builder holds the part's rows, or part.error says why not
 private final class Part: @unchecked Sendable {
   var reader: CSVRecordReader
   var builder: CSVColumnBuilder
@@ -220,6 +230,8 @@ private final class Part: @unchecked Sendable {
 extension DataError {
   /// The error with its line moved `offset` lines down (for a part of a file whose
   /// lines were counted from its own start).
+  ///
+  ///     DataError.raggedRow(file: "f.csv", line: 3, expected: 2, found: 1).shiftingLines(by: 10)   // line 13
   fileprivate func shiftingLines(by offset: Int) -> DataError {
     switch self {
     case .raggedRow(let file, let line, let expected, let found):
