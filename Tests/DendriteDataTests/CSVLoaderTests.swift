@@ -43,6 +43,18 @@ struct CSVLoaderTests {
     #expect(data.classNames == ["0", "2"])
   }
 
+  @Test("a table of text alone: a first row of names found nowhere below is a header; repeated values are data")
+  func textOnlyHeader() throws {
+    let loaded = try CSVLoader.loadLabeled(bytes: Array("color,size,label\nred,S,a\nblue,M,b\nred,L,a\ngreen,S,b\n".utf8))
+    #expect(loaded.hasHeader && loaded.labelColumnName == "label")
+    #expect(loaded.features.names == ["color", "size"])
+    #expect(loaded.classNames == ["a", "b"] && loaded.rowCount == 4)
+    #expect(try loaded.dataset().featureNames == ["color=blue", "color=green", "color=red", "size=L", "size=M", "size=S"])
+    // Without a header, the first row's values come again below it: it stays data.
+    let bare = try CSVLoader.loadLabeled(bytes: Array("red,S,a\nblue,M,b\nred,L,a\ngreen,S,b\n".utf8))
+    #expect(!bare.hasHeader && bare.rowCount == 4)
+  }
+
   @Test("a quoted header cell may span lines; later line numbers still count them")
   func multilineQuotedField() throws {
     let data = try CSVLoader.load(text: "\"multi\nline\",label\n7,1\n")

@@ -3,18 +3,6 @@ import Testing
 
 @Suite("Parsers survive arbitrary input")
 struct RobustnessTests {
-  /// A small deterministic generator (SplitMix64), so a failure replays.
-  private struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
-
   @Test("random CSV-like bytes either load or throw a DataError, never crash")
   func csvFuzz() {
     var generator = SplitMix(state: 42)

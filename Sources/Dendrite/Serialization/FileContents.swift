@@ -19,18 +19,8 @@ public enum FileContents {
   /// - Throws: ``FileReadError``: no such file, a folder, or a file that cannot be read
   ///   (with the system's reason, such as a permission).
   public static func bytes(atPath path: String) throws(FileReadError) -> [UInt8] {
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-    guard descriptor >= 0 else {
-      let code = errno
-      throw FileReadError(
-        path: path, reason: code == ENOENT || code == ENOTDIR ? .noSuchFile : .unreadable(describeSystemError(code)))
-    }
+    let (descriptor, info) = try openForReading(path)
     defer { close(descriptor) }
-    var info = stat()
-    guard fstat(descriptor, &info) == 0 else {
-      throw FileReadError(path: path, reason: .unreadable(describeSystemError(errno)))
-    }
-    guard info.st_mode & S_IFMT != S_IFDIR else { throw FileReadError(path: path, reason: .isFolder) }
 
     // One byte more than the size, so that a file read whole ends in a read of 0 bytes
     // without growing the buffer; files whose size is not known up front (pipes) grow it.
@@ -52,7 +42,91 @@ public enum FileContents {
     bytes.removeSubrange(count...)
     return bytes
   }
+
+  /// Opens `path` read-only and checks that it is not a folder.
+  fileprivate static func openForReading(_ path: String) throws(FileReadError) -> (Int32, stat) {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else {
+      let code = errno
+      throw FileReadError(
+        path: path, reason: code == ENOENT || code == ENOTDIR ? .noSuchFile : .unreadable(describeSystemError(code)))
+    }
+    var info = stat()
+    guard fstat(descriptor, &info) == 0 else {
+      let code = errno
+      close(descriptor)
+      throw FileReadError(path: path, reason: .unreadable(describeSystemError(code)))
+    }
+    guard info.st_mode & S_IFMT != S_IFDIR else {
+      close(descriptor)
+      throw FileReadError(path: path, reason: .isFolder)
+    }
+    return (descriptor, info)
+  }
 }
+
+extension FileContents {
+  /// An open file read piece by piece at any offset, so that a large file (a CSV of
+  /// millions of rows) need not be held in memory whole, and two threads may read two
+  /// parts of it at once. It closes the file when released.
+  ///
+  ///     let file = try FileContents.Reader(path: "large.csv")
+  ///     var chunk: [UInt8] = []
+  ///     let count = try file.read(at: 0, count: 4 << 20, appendingTo: &chunk)
+  public final class Reader: Sendable {
+    /// The path it was opened with.
+    public let path: String
+    /// The file's size in bytes when it was opened (0 for a pipe).
+    public let size: Int
+    /// Whether it is a regular file, which can be read at any offset; a pipe or a device
+    /// is not (read it with ``FileContents/bytes(atPath:)``).
+    public let isRegularFile: Bool
+    private let descriptor: Int32
+
+    /// Opens the file at `path`.
+    ///
+    /// - Throws: ``FileReadError``, as ``FileContents/bytes(atPath:)`` does.
+    public init(path: String) throws(FileReadError) {
+      let (descriptor, info) = try FileContents.openForReading(path)
+      self.path = path
+      self.descriptor = descriptor
+      self.size = max(Int(info.st_size), 0)
+      self.isRegularFile = info.st_mode & S_IFMT == S_IFREG
+    }
+
+    deinit { close(descriptor) }
+
+    /// Appends up to `count` bytes read from `offset` to `bytes` and returns how many it
+    /// read: fewer than `count` only at the end of the file.
+    ///
+    ///     var bytes: [UInt8] = []
+    ///     _ = try file.read(at: 1024, count: 16, appendingTo: &bytes)   // bytes 1024..<1040
+    ///
+    /// - Throws: ``FileReadError`` with the system's reason when a read fails.
+    public func read(at offset: Int, count: Int, appendingTo bytes: inout [UInt8]) throws(FileReadError) -> Int {
+      let start = bytes.count
+      bytes.append(contentsOf: repeatElement(0, count: max(count, 0)))
+      var done = 0
+      while done < count {
+        let result = bytes.withUnsafeMutableBytes { buffer -> Int in
+          guard let base = buffer.baseAddress else { return 0 }
+          return pread(descriptor, base + start + done, count - done, off_t(offset + done))
+        }
+        if result < 0 {
+          if errno == EINTR { continue }
+          let code = errno
+          bytes.removeSubrange((start + done)...)
+          throw FileReadError(path: path, reason: .unreadable(describeSystemError(code)))
+        }
+        if result == 0 { break }
+        done += result
+      }
+      bytes.removeSubrange((start + done)...)
+      return done
+    }
+  }
+}
+
 
 /// A file that ``FileContents`` could not read: which, and why.
 ///

@@ -1,115 +1,191 @@
-/// Splits CSV bytes into records of text fields, as RFC 4180 describes them (with a
-/// ``CSVDelimiter`` other than the comma when asked).
+/// Finds CSV records in bytes, as RFC 4180 describes them (with a ``CSVDelimiter`` other
+/// than the comma when asked), one at a time, in a buffer that may hold only part of the
+/// file: when a record runs past the bytes it has, it says so and the caller reads more
+/// (``CSVRecordReader`` does).
 ///
-///     var parser = CSVParser(bytes: Array("a,\"b,\"\"c\"\"\"\r\n1,2\n".utf8), file: "x.csv")
-///     while let record = try parser.next() { print(record.line, record.fields) }
+///     let bytes = Array("a,\"b,\"\"c\"\"\"\r\n1,2\n".utf8)
+///     var parser = CSVParser(file: "x.csv")
+///     var position = 0
+///     while try parser.next(in: bytes, from: &position, to: bytes.count, atEnd: true) == .record {
+///       print(parser.record.line, parser.record.texts(in: bytes))
+///     }
 ///     // 1 ["a", "b,\"c\""]
 ///     // 2 ["1", "2"]
 ///
-/// - An optional UTF-8 byte-order mark is skipped.
-/// - Lines end with LF, CRLF, or a lone CR.
-/// - A field in double quotes may hold commas, line ends, and `""` for one quote. A quote
-///   inside an unquoted field is kept as text.
+/// - Lines end with LF, CRLF, or a lone CR; lines count from 1, across line ends inside
+///   quotes too.
+/// - A field in double quotes may hold separators, line ends, and `""` for one quote. A
+///   quote inside an unquoted field is kept as text.
 /// - Empty lines are skipped (a file's final line end makes no empty record).
+/// - A byte-order mark is the reader's business (``CSVRecordReader``).
 ///
-/// The parser knows nothing about numbers: ``CSVTable`` validates the cells.
+/// The parser knows nothing about numbers: ``CSVColumnBuilder`` types the cells.
 struct CSVParser {
-  /// One row of the file.
-  struct Record {
-    /// The line the record starts on, from 1.
-    var line: Int
-    /// The fields, unquoted.
-    var fields: [String]
-    /// The line each field starts on (a quoted field may span lines).
-    var fieldLines: [Int]
+  /// What ``next(in:from:to:atEnd:)`` found.
+  enum Outcome {
+    /// A record, in ``record``.
+    case record
+    /// The bytes end inside a record (or right after a CR): read more and call again.
+    case needMoreBytes
+    /// No more records.
+    case end
   }
 
-  private let bytes: [UInt8]
-  private let file: String
-  /// The field separator (a comma unless told otherwise).
+  /// The file's name, for errors.
+  let file: String
+  /// The field separator.
   let delimiter: UInt8
-  private var index: Int
-  private var line = 1
+  /// The line the next byte is on.
+  private(set) var line: Int
+  /// The record found last.
+  private(set) var record = CSVRecord()
 
-  /// A parser over `bytes`; `file` names the source in errors.
-  init(bytes: [UInt8], file: String, delimiter: CSVDelimiter = .comma) {
-    self.bytes = bytes
+  /// A parser starting on `line`; `file` names the source in errors.
+  init(file: String, delimiter: CSVDelimiter = .comma, line: Int = 1) {
     self.file = file
     self.delimiter = delimiter.byte
-    self.index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+    self.line = line
   }
 
-  /// The next non-empty record, or nil at the end of the input.
+  /// Finds the record that starts at `position` in `bytes[..<end]`, skipping empty lines,
+  /// and moves `position` past it. `atEnd` says that no bytes follow `end`; otherwise a
+  /// record cut by `end` is left unread (`position` at its start) for a call with more
+  /// bytes.
   ///
   /// - Throws: ``DataError/unterminatedQuote(file:line:column:)`` or
   ///   ``DataError/malformedQuote(file:line:column:)``.
-  mutating func next() throws(DataError) -> Record? {
-    while index < bytes.count, isLineEnd(bytes[index]) { consumeLineEnd() }
-    guard index < bytes.count else { return nil }
-    var record = Record(line: line, fields: [], fieldLines: [])
-    while true {
-      record.fieldLines.append(line)
-      let column = record.fields.count + 1
-      if index < bytes.count, bytes[index] == Byte.quote {
-        record.fields.append(try quotedField(column: column))
+  mutating func next(in bytes: [UInt8], from position: inout Int, to end: Int, atEnd: Bool) throws(DataError)
+    -> Outcome
+  {
+    var index = position
+    while index < end {
+      let byte = bytes[index]
+      if byte == Byte.lineFeed {
+        index += 1
+      } else if byte == Byte.carriageReturn {
+        if index + 1 < end {
+          index += bytes[index + 1] == Byte.lineFeed ? 2 : 1
+        } else if atEnd {
+          index += 1
+        } else {
+          break
+        }
       } else {
-        record.fields.append(unquotedField())
+        break
       }
-      guard index < bytes.count else { return record }
+      line += 1
+      position = index
+    }
+    guard index < end else { return atEnd ? .end : .needMoreBytes }
+    if bytes[index] == Byte.carriageReturn { return .needMoreBytes }  // a CR cut from its LF
+    let startLine = line
+    // The record is worked on as a local, so that appending to its arrays checks their
+    // uniqueness once, not once a field.
+    var record = self.record
+    self.record = CSVRecord()
+    defer { self.record = record }
+    record.reset(line: line)
+    while true {
+      if index < end, bytes[index] == Byte.quote {
+        guard try quotedField(in: bytes, at: &index, to: end, atEnd: atEnd, into: &record) else {
+          line = startLine
+          return .needMoreBytes
+        }
+      } else {
+        let start = index
+        while index < end {
+          let byte = bytes[index]
+          if byte == delimiter || byte == Byte.lineFeed || byte == Byte.carriageReturn { break }
+          index += 1
+        }
+        record.starts.append(start)
+        record.ends.append(index)
+      }
+      if index == end {
+        guard atEnd else {
+          line = startLine
+          return .needMoreBytes
+        }
+        position = index
+        return .record
+      }
       if bytes[index] == delimiter {
         index += 1
-      } else {
-        consumeLineEnd()
-        return record
+        continue
       }
+      if bytes[index] == Byte.carriageReturn {
+        if index + 1 < end {
+          index += bytes[index + 1] == Byte.lineFeed ? 2 : 1
+        } else if atEnd {
+          index += 1
+        } else {
+          line = startLine
+          return .needMoreBytes
+        }
+      } else {
+        index += 1
+      }
+      line += 1
+      position = index
+      return .record
     }
   }
 
-  private mutating func unquotedField() -> String {
-    let start = index
-    while index < bytes.count, bytes[index] != delimiter, !isLineEnd(bytes[index]) { index += 1 }
-    return String(decoding: bytes[start..<index], as: UTF8.self)
-  }
+  /// Counts a line read by someone else (a record of numbers read straight into columns).
+  mutating func passLine() { line += 1 }
 
-  private mutating func quotedField(column: Int) throws(DataError) -> String {
+  /// Reads the quoted field at `index` into the record and moves past its closing quote;
+  /// false when `end` cuts it (and more bytes follow).
+  private mutating func quotedField(
+    in bytes: [UInt8], at index: inout Int, to end: Int, atEnd: Bool, into record: inout CSVRecord
+  ) throws(DataError) -> Bool {
+    let column = record.count + 1
     let startLine = line
+    var escaped = false
     index += 1
-    var text: [UInt8] = []
+    let start = index
     while true {
-      guard index < bytes.count else { throw DataError.unterminatedQuote(file: file, line: startLine, column: column) }
+      guard index < end else {
+        if atEnd { throw DataError.unterminatedQuote(file: file, line: startLine, column: column) }
+        return false
+      }
       let byte = bytes[index]
       if byte == Byte.quote {
-        if index + 1 < bytes.count, bytes[index + 1] == Byte.quote {
-          text.append(Byte.quote)
+        if index + 1 < end {
+          guard bytes[index + 1] == Byte.quote else { break }
+          escaped = true
           index += 2
           continue
         }
-        index += 1
-        break
+        if atEnd { break }
+        return false
       }
-      if byte == Byte.lineFeed || (byte == Byte.carriageReturn && !(index + 1 < bytes.count && bytes[index + 1] == Byte.lineFeed)) {
+      if byte == Byte.lineFeed {
         line += 1
+      } else if byte == Byte.carriageReturn {
+        if index + 1 < end {
+          if bytes[index + 1] != Byte.lineFeed { line += 1 }
+        } else if atEnd {
+          line += 1
+        } else {
+          return false
+        }
       }
-      text.append(byte)
       index += 1
     }
-    if index < bytes.count, bytes[index] != delimiter, !isLineEnd(bytes[index]) {
+    record.starts.append(start)
+    record.ends.append(index)
+    record.quoted.append(.init(field: column - 1, line: startLine, lineAfter: line, escaped: escaped))
+    index += 1
+    if index < end, bytes[index] != delimiter, bytes[index] != Byte.lineFeed, bytes[index] != Byte.carriageReturn {
       throw DataError.malformedQuote(file: file, line: line, column: column)
     }
-    return String(decoding: text, as: UTF8.self)
-  }
-
-  private func isLineEnd(_ byte: UInt8) -> Bool { byte == Byte.lineFeed || byte == Byte.carriageReturn }
-
-  /// Steps over one LF, CRLF or lone CR.
-  private mutating func consumeLineEnd() {
-    if bytes[index] == Byte.carriageReturn, index + 1 < bytes.count, bytes[index + 1] == Byte.lineFeed { index += 1 }
-    index += 1
-    line += 1
+    return true
   }
 }
 
-private enum Byte {
+/// The bytes CSV syntax is made of.
+enum Byte {
   static let quote = UInt8(ascii: "\"")
   static let lineFeed = UInt8(ascii: "\n")
   static let carriageReturn = UInt8(ascii: "\r")

@@ -1,0 +1,15 @@
+/// A small deterministic random number generator (SplitMix64), so that a test built on
+/// random input replays the same input on every run.
+///
+///     var generator = SplitMix(state: 42)
+///     Int.random(in: 0..<10, using: &generator)   // the same number every time
+struct SplitMix: RandomNumberGenerator {
+  var state: UInt64
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
