@@ -1,0 +1,70 @@
+import Dendrite
+
+/// Two sessions that differ only in the config's `compare` choice (loss, activation or
+/// init): the same data, the same batches and dropout masks, and the same initial weights
+/// where the shapes agree (for `init` they differ by design).
+///
+///     let race = try PlaygroundRace(config: PlaygroundConfig(hash: "preset=saturated-neuron"))
+///     for _ in 0..<50 { race.trainEpoch() }
+///     race.frame(includePoints: false)["b"]?["trainLoss"]   // the second network's loss
+public final class PlaygroundRace {
+  /// The first network: the config as given.
+  public let first: PlaygroundSession
+  /// The second network: the config with `compareWith` in place of the compared choice.
+  public let second: PlaygroundSession
+
+  /// Builds both sessions; the second copies the first's initial parameters when the
+  /// comparison is not `init` and the shapes agree.
+  ///
+  /// - Throws: ``PlaygroundError`` for an invalid config, or one without `compare`.
+  public init(config: PlaygroundConfig) throws(PlaygroundError) {
+    guard let compare = config.compare else {
+      throw PlaygroundError("compare: a race needs compare=loss, activation or init")
+    }
+    let value = config.compareWith ?? compare.defaultCompareWith
+    var other = config
+    switch compare {
+    case .loss:
+      guard let loss = Loss(name: value) else { throw PlaygroundError("compareWith: unknown loss \(value)") }
+      other.loss = loss
+    case .activation:
+      guard let activation = Activation(name: value) else { throw PlaygroundError("compareWith: unknown activation \(value)") }
+      other.activations = [activation]
+    case .`init`:
+      guard let initialization = PlaygroundInitialization(rawValue: value) else {
+        throw PlaygroundError("compareWith: unknown init \(value)")
+      }
+      other.initialization = initialization
+    }
+    first = try PlaygroundSession(config: config)
+    second = try PlaygroundSession(config: other)
+    let shapes = { (session: PlaygroundSession) in session.model.parameterValues.map(\.shape) }
+    if compare != .`init` && shapes(first) == shapes(second) {
+      second.adoptInitialParameters(from: first)
+    }
+  }
+
+  /// One epoch of each network.
+  public func trainEpoch() {
+    first.trainEpoch()
+    second.trainEpoch()
+  }
+
+  /// The first network's frame with the second's fields under `"b"` (epoch, losses,
+  /// accuracies, advice, gradient flow, network, boundary).
+  ///
+  ///     race.frame(includePoints: true)["b"]?["network"]
+  public func frame(includePoints: Bool) -> JSONValue {
+    guard case .object(var fields) = first.frame(includePoints: includePoints) else { return .null }
+    fields["b"] = .object(second.networkFields())
+    return .object(fields)
+  }
+
+  /// The first network as a model file (see ``PlaygroundSession/exportModelFile()``).
+  public func exportModelFile() throws -> [UInt8] {
+    try first.exportModelFile()
+  }
+
+  /// The first network's `dendrite train` command (see ``PlaygroundSession/commandLine``).
+  public var commandLine: String? { first.commandLine }
+}
