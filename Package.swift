@@ -65,7 +65,7 @@ let package = Package(
       resources: [.copy("Fixtures")]
     ),
     .testTarget(name: "DendriteLabTests", dependencies: ["DendriteLab"]),
-    .testTarget(name: "DendritePlaygroundTests", dependencies: ["DendritePlayground", "Dendrite"]),
+    .testTarget(name: "DendritePlaygroundTests", dependencies: ["DendritePlayground", "Dendrite", "DendriteData"]),
     .testTarget(name: "DendriteBenchmarksTests", dependencies: ["DendriteBenchmarks", "Dendrite"]),
     .testTarget(name: "CommandLineTests", dependencies: ["dendrite", "Dendrite"]),
     .testTarget(

@@ -23,6 +23,20 @@ enum FrameNumbers {
     .array(values.map { json($0) })
   }
 
+  /// Grid values (the boundary, unit maps), which only colour cells: rounded to a fixed
+  /// number of decimals, so that `0.000123` costs one character, not nine.
+  ///
+  ///     FrameNumbers.grid([0.12345, -0.000123], decimals: 2)   // [0.12, 0]
+  static func grid(_ values: [Float], decimals: Int) -> JSONValue {
+    let scale = Foundation.pow(10, Double(decimals))
+    return .array(
+      values.map { value in
+        guard value.isFinite else { return .null }
+        let rounded = (Double(value) * scale).rounded() / scale
+        return .number(rounded == 0 ? 0 : rounded)
+      })
+  }
+
   /// `value` rounded to four significant digits.
   static func rounded(_ value: Double) -> Double {
     let magnitude = Foundation.floor(Foundation.log10(Swift.abs(value)))

@@ -65,6 +65,11 @@ extension PlaygroundSession {
     if config.regularization != .none && config.regularizationRate > 0 {
       missing.append("\(config.regularization.rawValue) regularization \(PlaygroundConfig.text(Double(config.regularizationRate)))")
     }
+    if network.outputCount == 1 && data.classCount == 2 && config.loss != .sigmoidCrossEntropy
+      && config.loss != .binaryCrossEntropy
+    {
+      missing.append("one sigmoid output unit for \(config.loss.name)")
+    }
     if config.preset?.initialParameterValue != nil { missing.append("the preset's initial weights") }
     let command = words.joined(separator: " ")
     return missing.isEmpty ? command : command + "  # no dendrite train option for: " + missing.joined(separator: ", ")

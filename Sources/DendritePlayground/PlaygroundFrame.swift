@@ -10,7 +10,7 @@ extension PlaygroundSession {
   /// `"playing"` left to the server: epoch, losses, accuracies (null for regression),
   /// advice, the network's weights, gradient flow, and for 2-D sets the boundary, the unit
   /// maps and (with `includePoints`) the points. Numbers are rounded to four significant
-  /// digits.
+  /// digits; boundary values to three decimals, unit-map values to two.
   ///
   /// Grids cover [−6, 6]² at cell centres, row-major, the first row at the top (largest x2),
   /// the first column at the left (smallest x1).
@@ -134,7 +134,7 @@ extension PlaygroundSession {
     return [
       "size": .number(Double(Self.boundarySize)),
       "extent": [.number(Double(-PlanarPoints.extent)), .number(Double(PlanarPoints.extent))],
-      "values": FrameNumbers.json(values),
+      "values": FrameNumbers.grid(values, decimals: 3),
     ]
   }
 
@@ -158,7 +158,7 @@ extension PlaygroundSession {
           (0..<units).map { unit in
             [
               "size": .number(Double(Self.unitMapSize)),
-              "values": FrameNumbers.json((0..<cells).map { values.scalars[$0 * units + unit] }),
+              "values": FrameNumbers.grid((0..<cells).map { values.scalars[$0 * units + unit] }, decimals: 2),
             ]
           }))
     }

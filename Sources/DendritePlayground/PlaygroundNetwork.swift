@@ -12,7 +12,10 @@ struct PlaygroundNetwork: Sendable {
   /// The output layer's activation: the config's, else the loss's (`Loss.outputLayerActivation`).
   var outputActivation: Activation
   /// Output units: 1 for two classes under a one-unit loss (sigmoid or binary
-  /// cross-entropy), else one per class; 1 for regression.
+  /// cross-entropy) as `dendrite train` decides, and also — unlike `dendrite train`, which
+  /// gives MSE two units — under any loss behind a sigmoid output the config asks for (the
+  /// study's single sigmoid unit, and the page's positive-class probability); else one per
+  /// class; 1 for regression.
   var outputCount: Int
   /// The number of classes; nil for regression.
   var classCount: Int?
@@ -22,7 +25,9 @@ struct PlaygroundNetwork: Sendable {
     outputActivation = config.outputActivation ?? config.loss.outputLayerActivation
     self.classCount = classCount
     if let classCount {
-      let single = classCount == 2 && (loss == .sigmoidCrossEntropy || loss == .binaryCrossEntropy)
+      let single =
+        classCount == 2
+        && (loss == .sigmoidCrossEntropy || loss == .binaryCrossEntropy || (config.outputActivation == .sigmoid && loss != .softmaxCrossEntropy && loss != .negativeLogLikelihood))
       outputCount = single ? 1 : classCount
     } else {
       outputCount = 1

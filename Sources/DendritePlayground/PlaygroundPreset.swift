@@ -8,7 +8,7 @@ import Dendrite
 /// | `saturated-neuron` | one sigmoid neuron on `gauss` (no hidden layer) starting from w = b = 2, confidently wrong on every point: MSE (κ′(z) ≈ 0 stalls it) raced against binary cross-entropy |
 /// | `mse-vs-cross-entropy` | a 8-unit sigmoid network with a sigmoid output on `circle` from N(0, 1) weights: MSE raced against binary cross-entropy, same initial weights |
 /// | `deep-sigmoid` | six hidden sigmoid layers of 8 on `circle`: vanishing gradients, raced against ReLU |
-/// | `init-normal-vs-he` | six ReLU layers of 8 on `spiral`: N(0, 1) weights raced against He |
+/// | `init-normal-vs-he` | six ReLU layers of 8 on `circle`: N(0, 1) weights (a starting loss in the tens) raced against He |
 ///
 ///     var config = PlaygroundConfig()
 ///     PlaygroundPreset.deepSigmoid.apply(to: &config)
@@ -75,7 +75,7 @@ public enum PlaygroundPreset: String, Sendable, CaseIterable {
       config.compare = .activation
       config.compareWith = Activation.relu.name
     case .initNormalVersusHe:
-      config.dataset = .spiral
+      config.dataset = .circle
       config.layers = Array(repeating: 8, count: 6)
       config.activations = [.relu]
       config.outputActivation = nil
