@@ -2,7 +2,8 @@ import Dendrite
 
 /// Two sessions that differ only in the config's `compare` choice (loss, activation or
 /// init): the same data, the same batches and dropout masks, and the same initial weights
-/// where the shapes agree (for `init` they differ by design).
+/// wherever a parameter's shape agrees (a loss race whose losses want different output
+/// widths shares the hidden layers; for `init` the weights differ by design).
 ///
 ///     let race = try PlaygroundRace(config: PlaygroundConfig(hash: "preset=saturated-neuron"))
 ///     for _ in 0..<50 { race.trainEpoch() }
@@ -13,8 +14,8 @@ public final class PlaygroundRace {
   /// The second network: the config with `compareWith` in place of the compared choice.
   public let second: PlaygroundSession
 
-  /// Builds both sessions; the second copies the first's initial parameters when the
-  /// comparison is not `init` and the shapes agree.
+  /// Builds both sessions; the second copies the first's initial parameters (those of the
+  /// same shape) unless the comparison is `init`.
   ///
   /// - Throws: ``PlaygroundError`` for an invalid config, or one without `compare`.
   public init(config: PlaygroundConfig) throws(PlaygroundError) {
@@ -38,13 +39,13 @@ public final class PlaygroundRace {
     }
     first = try PlaygroundSession(config: config)
     second = try PlaygroundSession(config: other)
-    let shapes = { (session: PlaygroundSession) in session.model.parameterValues.map(\.shape) }
-    if compare != .`init` && shapes(first) == shapes(second) {
-      second.adoptInitialParameters(from: first)
-    }
+    if compare != .`init` { second.adoptInitialParameters(from: first) }
   }
 
   /// One epoch of each network.
+  ///
+  ///     race.trainEpoch()
+  ///     race.first.epoch == race.second.epoch   // true
   public func trainEpoch() {
     first.trainEpoch()
     second.trainEpoch()
@@ -61,10 +62,19 @@ public final class PlaygroundRace {
   }
 
   /// The first network as a model file (see ``PlaygroundSession/exportModelFile()``).
+  ///
+  ///     let bytes = try race.exportModelFile()   // the `modelFile` of an `export` message, before base64
   public func exportModelFile() throws -> [UInt8] {
     try first.exportModelFile()
   }
 
   /// The first network's `dendrite train` command (see ``PlaygroundSession/commandLine``).
+  ///
+  ///     race.commandLine   // nil for the 2-D data sets
   public var commandLine: String? { first.commandLine }
+
+  /// The optimizer steps of one race epoch (both networks), for pacing.
+  ///
+  ///     race.stepsPerEpoch   // 50 for two networks on 250 points in batches of 10
+  public var stepsPerEpoch: Int { first.stepsPerEpoch + second.stepsPerEpoch }
 }

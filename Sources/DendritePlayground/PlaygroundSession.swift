@@ -28,8 +28,11 @@ public final class PlaygroundSession {
   private var shuffler: RandomGenerator
   /// Steps taken, which seed each step's dropout masks.
   private var steps: UInt64 = 0
-  /// Weight-gradient norms per step and a probe snapshot per epoch.
-  let recorder: GradientFlowRecorder
+  /// Weight-gradient norms per step and a probe snapshot per epoch; replaced by a fresh one
+  /// every ``recorderEpochs`` epochs so that a long session's memory stays bounded.
+  private(set) var recorder: GradientFlowRecorder
+  /// The epochs one recorder keeps.
+  static let recorderEpochs = 1_000
   /// The first non-finite loss or gradient, which stops training.
   private(set) var divergence: String?
   /// The advisor's findings for the model, loss and training labels.
@@ -102,6 +105,9 @@ public final class PlaygroundSession {
       model: model, optimizerState: optimizer.state, optimizerName: optimizer.name,
       learningRate: optimizer.learningRate, history: History())
     _ = recorder.handle(.epochFinished(epoch: epoch, totalEpochs: epoch + 1, metrics: [:]), state: &state)
+    if recorder.epochs.count >= Self.recorderEpochs {
+      recorder = GradientFlowRecorder(probe: recorder.probe)
+    }
     epoch += 1
     figures = measure()
   }
@@ -136,12 +142,26 @@ public final class PlaygroundSession {
     return nil
   }
 
-  /// Takes `other`'s parameters as this session's starting point (a race's second network),
-  /// measuring the figures again; only before training, with the same shapes.
+  /// Takes `other`'s initial parameters wherever a parameter of the same name has the same
+  /// shape (a race's second network: all of them, or all but the output layer's when the
+  /// output widths differ), measuring the figures again; only before training.
   func adoptInitialParameters(from other: PlaygroundSession) {
-    guard epoch == 0, model.parameterValues.map(\.shape) == other.model.parameterValues.map(\.shape) else { return }
-    model.parameterValues = other.model.parameterValues
+    guard epoch == 0 else { return }
+    let theirs = other.model.parameters
+    model.parameterValues = zip(model.parameterNames, model.parameterValues).map { name, value in
+      guard let their = theirs[name], their.shape == value.shape else { return value }
+      return their
+    }
     figures = measure()
+  }
+
+  /// The optimizer steps of one epoch (⌈training points / batch size⌉), for pacing to
+  /// ``PlaygroundLimits/maximumStepsPerSecond``.
+  ///
+  ///     try PlaygroundSession(config: PlaygroundConfig()).stepsPerEpoch   // 25: 250 points, batches of 10
+  public var stepsPerEpoch: Int {
+    let batch = Swift.max(1, Swift.min(config.batchSize, data.train.count))
+    return (data.train.count + batch - 1) / batch
   }
 
   /// The network's readable outputs (probabilities or values) for network inputs.

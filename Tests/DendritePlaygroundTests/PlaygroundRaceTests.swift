@@ -70,3 +70,15 @@ import Testing
     #expect(file.model.parameterValues == race.first.model.parameterValues)
   }
 }
+
+@Suite struct PlaygroundRaceSharingTests {
+  @Test func differentOutputWidthsStillShareTheHiddenLayers() throws {
+    // Sigmoid cross-entropy has one output unit on two classes, MSE two.
+    let race = try PlaygroundRace(config: PlaygroundConfig(hash: "dataset=xor&layers=4&compare=loss&compareWith=mse"))
+    let a = race.first.model.parameters
+    let b = race.second.model.parameters
+    #expect(a["0.weight"] == b["0.weight"] && a["0.bias"] == b["0.bias"])
+    #expect(a["2.weight"]?.shape == [1, 4] && b["2.weight"]?.shape == [2, 4])
+    #expect(race.stepsPerEpoch == 50)
+  }
+}
