@@ -40,6 +40,8 @@ public enum PlaygroundDataset: String, Sendable, CaseIterable {
   }
 
   /// The number of classes; nil for regression.
+  ///
+  ///     PlaygroundDataset.digits.classCount   // 10
   public var classCount: Int? {
     switch self {
     case .circle, .xor, .gauss, .spiral, .breastCancer: 2
@@ -70,6 +72,8 @@ public enum PlaygroundFeature: String, Sendable, CaseIterable {
   case sinx2
 
   /// The feature's value at a point.
+  ///
+  ///     PlaygroundFeature.x1sq.value(x1: 3, x2: 1)   // 9
   public func value(x1: Float, x2: Float) -> Float {
     switch self {
     case .x1: x1

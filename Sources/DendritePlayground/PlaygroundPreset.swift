@@ -25,6 +25,8 @@ public enum PlaygroundPreset: String, Sendable, CaseIterable {
 
   /// The value every weight and bias starts from, for presets that fix the start
   /// (`saturated-neuron`: 2); nil for drawn weights.
+  ///
+  ///     PlaygroundPreset.saturatedNeuron.initialParameterValue   // 2
   public var initialParameterValue: Float? {
     self == .saturatedNeuron ? 2 : nil
   }

@@ -17,6 +17,8 @@ public final class PlaygroundRace {
   /// Builds both sessions; the second copies the first's initial parameters (those of the
   /// same shape) unless the comparison is `init`.
   ///
+  ///     let race = try PlaygroundRace(config: PlaygroundConfig(hash: "dataset=circle&compare=activation&compareWith=relu"))
+  ///
   /// - Throws: ``PlaygroundError`` for an invalid config, or one without `compare`.
   public init(config: PlaygroundConfig) throws(PlaygroundError) {
     guard let compare = config.compare else {
