@@ -179,9 +179,29 @@ extension PlaygroundConfig {
     }
   }
 
-  /// The checks across keys: activations per layer, the loss against the data set, the
-  /// race's second value.
+  /// The checks of a whole config, also one built in code rather than parsed: every value
+  /// against its limit, activations per layer, the loss against the data set, the race's
+  /// second value.
   func validate() throws(PlaygroundError) {
+    _ = try PlaygroundConfig.widths(layers.map(String.init).joined(separator: ","))
+    if activations.isEmpty { throw PlaygroundError("activation: give an activation, like tanh") }
+    if features.isEmpty { throw PlaygroundError("features: give at least one feature, like x1,x2") }
+    for (key, value, range) in [
+      ("batchSize", batchSize, 1...PlaygroundLimits.maximumBatchSize), ("noise", noise, 0...50),
+      ("trainRatio", trainRatio, 10...90), ("points", points, PlaygroundLimits.minimumPoints...PlaygroundLimits.maximumPoints),
+    ] {
+      _ = try PlaygroundConfig.whole(key, String(value), in: range)
+    }
+    if !(learningRate > 0 && learningRate <= PlaygroundLimits.maximumLearningRate) {
+      throw PlaygroundError("learningRate: must be above 0 and at most \(PlaygroundConfig.text(Double(PlaygroundLimits.maximumLearningRate))) (got \(learningRate))")
+    }
+    if !(regularizationRate >= 0 && regularizationRate.isFinite) {
+      throw PlaygroundError("regularizationRate: must be at least 0 (got \(regularizationRate))")
+    }
+    if !(dropout >= 0 && dropout < 1) { throw PlaygroundError("dropout: must be at least 0 and below 1 (got \(dropout))") }
+    if seed > PlaygroundConfig.maximumSeed {
+      throw PlaygroundError("seed: a whole number from 0 to \(PlaygroundConfig.maximumSeed) (got \(seed))")
+    }
     if activations.count > 1 && activations.count != layers.count {
       throw PlaygroundError(
         "activation: \(activations.count) activations for \(layers.count) hidden layers; give one for every layer, or one per layer")

@@ -166,3 +166,20 @@ import Testing
     #expect(try PlaygroundConfig(hash: "preset=deep-sigmoid&dataset=gauss3").loss == .softmaxCrossEntropy)
   }
 }
+
+@Suite struct PlaygroundConfigInCodeTests {
+  @Test func aSessionChecksAConfigBuiltInCode() {
+    var config = PlaygroundConfig()
+    config.layers = [4, 100]
+    #expect(throws: PlaygroundError("layers: at most 64 units per layer (got 100)")) { try PlaygroundSession(config: config) }
+    config = PlaygroundConfig()
+    config.batchSize = 0
+    #expect(throws: PlaygroundError("batchSize: a whole number from 1 to 1000 (got 0)")) { try PlaygroundSession(config: config) }
+    config = PlaygroundConfig()
+    config.dropout = 1
+    #expect(throws: PlaygroundError.self) { try PlaygroundSession(config: config) }
+    config = PlaygroundConfig()
+    config.dataset = .gauss3
+    #expect(throws: PlaygroundError.self) { try PlaygroundSession(config: config) }
+  }
+}
