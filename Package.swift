@@ -47,6 +47,8 @@ let package = Package(
       resources: [.copy("Resources")]
     ),
     .target(name: "DendriteLab", dependencies: ["Dendrite", "DendriteData"]),
+    // The playground's engine: configs, 2-D data sets, sessions, races, frames (no server).
+    .target(name: "DendritePlayground", dependencies: ["Dendrite", "DendriteData"]),
     // The speed workloads, shared by `dendrite bench` and the Benchmarks/ package.
     .target(name: "DendriteBenchmarks", dependencies: ["Dendrite"]),
     .executableTarget(
@@ -63,6 +65,7 @@ let package = Package(
       resources: [.copy("Fixtures")]
     ),
     .testTarget(name: "DendriteLabTests", dependencies: ["DendriteLab"]),
+    .testTarget(name: "DendritePlaygroundTests", dependencies: ["DendritePlayground", "Dendrite", "DendriteData"]),
     .testTarget(name: "DendriteBenchmarksTests", dependencies: ["DendriteBenchmarks", "Dendrite"]),
     .testTarget(name: "CommandLineTests", dependencies: ["dendrite", "Dendrite"]),
     .testTarget(
