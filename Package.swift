@@ -60,8 +60,9 @@ let package = Package(
     .target(
       name: "DendritePlaygroundServer",
       dependencies: [
-        "DendritePlayground",
+        "DendritePlayground", "Dendrite", "DendriteData",
         .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdCore", package: "hummingbird"),
         .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "Logging", package: "swift-log"),
@@ -88,6 +89,8 @@ let package = Package(
       name: "DendritePlaygroundServerTests",
       dependencies: [
         "DendritePlaygroundServer", "DendritePlayground", "Dendrite",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
       ]

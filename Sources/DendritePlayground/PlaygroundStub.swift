@@ -120,7 +120,7 @@ public final class PlaygroundSession {
   public init(config: PlaygroundConfig) throws(PlaygroundError) {
     self.config = config
     self.lossScale = 0.7
-    self.decay = 0.02
+    self.decay = 0.01
   }
 
   init(config: PlaygroundConfig, decay: Double) {
@@ -162,7 +162,7 @@ public final class PlaygroundSession {
   }
 
   func baseFrame() -> [String: JSONValue] {
-    let loss = lossScale * exp(-decay * Double(epoch)) + 0.05
+    let loss = lossScale * exp(-decay * Double(epoch)) + 0.05 + 0.002 * sin(Double(epoch))
     let widths = (value("layers") ?? "4,2").split(separator: ",").compactMap { Int($0) }
     let features = (value("features") ?? "x1,x2").split(separator: ",").map(String.init)
     var layers: [JSONValue] = []
@@ -189,7 +189,7 @@ public final class PlaygroundSession {
       "network": ["inputs": .array(features.map { .string($0) }), "layers": .array(layers)],
       "gradientFlow": [
         "layers": .array(names),
-        "weightGradientNorms": .array(names.indices.map { .number(pow(10, -Double($0)) * exp(-0.01 * Double(epoch))) }),
+        "weightGradientNorms": .array(names.indices.map { .number(pow(10, -Double($0)) * (0.05 + exp(-0.01 * Double(epoch)))) }),
         "saturatedShare": .array(names.indices.map { _ in 0.1 }), "deadShare": .array(names.indices.map { _ in .null }),
         "flags": widths.count > 3 ? ["vanishing: the first layer's gradient is 1000× smaller than the last's"] : [],
       ],
@@ -243,8 +243,8 @@ public final class PlaygroundRace {
 
   /// A race from a config whose `compare` is set.
   public init(config: PlaygroundConfig) throws(PlaygroundError) {
-    a = PlaygroundSession(config: config, decay: 0.02)
-    b = PlaygroundSession(config: config, decay: 0.01)
+    a = PlaygroundSession(config: config, decay: 0.01)
+    b = PlaygroundSession(config: config, decay: 0.004)
   }
 
   /// One epoch of both networks.

@@ -838,7 +838,8 @@ canvas { display: block; max-width: 100%; height: auto; }
 .flow .bar { position: absolute; left: 0; top: 0; bottom: 0; background: var(--blue); border-radius: 2px; }
 .flow .bar.b { background: var(--orange); }
 .flow .flags { margin: 0.4em 0 0; padding-left: 1.2em; color: #8a3300; }
-.flow .scale { color: var(--muted); font-size: 0.8em; }
+.flow .scale { color: var(--muted); font-size: 0.8em; text-align: left; caption-side: top; }
+.flow td:nth-child(n+3) { white-space: nowrap; font-variant-numeric: tabular-nums; }
 .command-line { background: #f6f6f6; padding: 0.6em 0.8em; border-radius: 4px; overflow-x: auto; white-space: pre-wrap; word-break: break-all; margin: 0; min-height: 1.5em; }
 .note { color: var(--muted); font-size: 0.9em; margin: 0.3em 0; }
 [hidden] { display: none !important; }

@@ -46,8 +46,6 @@ actor PlaygroundConnection {
 
   /// The shortest time between two frames (``PlaygroundLimits/maximumFramesPerSecond``).
   static let frameInterval = Duration.milliseconds(1_000 / PlaygroundLimits.maximumFramesPerSecond + 1)
-  /// The most epochs one frame's slice trains (``PlaygroundLimits/maximumStepsPerSecond`` per second).
-  static let maximumEpochsPerFrame = max(1, PlaygroundLimits.maximumStepsPerSecond / PlaygroundLimits.maximumFramesPerSecond)
   /// The CPU time one slice may take before its frame goes out (at least one epoch runs).
   static let sliceBudget = Duration.milliseconds(25)
 
@@ -55,6 +53,8 @@ actor PlaygroundConnection {
   private var trainer: Trainer?
   private var playing = false
   private var pointsPending = false
+  private var budget: StepBudget?
+  private var lastSlice = ContinuousClock.now
   private let outbox: AsyncStream<String>.Continuation
   private let wake: AsyncStream<Void>.Continuation
 
@@ -116,20 +116,25 @@ actor PlaygroundConnection {
         continue
       }
       let start = ContinuousClock.now
-      trainSlice()
-      sendFrame()
+      if trainSlice() { sendFrame() }
       try? await Task.sleep(until: start + Self.frameInterval)
     }
   }
 
-  private func trainSlice() {
-    guard let trainer else { return }
+  /// Trains the epochs that the step budget and the slice's time allow; whether any ran.
+  private func trainSlice() -> Bool {
+    guard let trainer, var budget else { return false }
     let start = ContinuousClock.now
-    var epochs = 0
-    repeat {
+    let elapsed = start - lastSlice
+    lastSlice = start
+    budget.earn(seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+    var trained = false
+    while !Task.isCancelled, ContinuousClock.now - start < Self.sliceBudget, budget.spendEpoch() {
       trainer.trainEpoch()
-      epochs += 1
-    } while epochs < Self.maximumEpochsPerFrame && ContinuousClock.now - start < Self.sliceBudget && !Task.isCancelled
+      trained = true
+    }
+    self.budget = budget
+    return trained
   }
 
   /// Queues a message for the writer.
@@ -168,6 +173,8 @@ actor PlaygroundConnection {
         let trainer = try Trainer(config: config)
         self.config = config
         self.trainer = trainer
+        budget = StepBudget(config: config)
+        lastSlice = .now
         pointsPending = true
         playing = true
         sendFrame()
@@ -182,6 +189,7 @@ actor PlaygroundConnection {
     case "resume":
       guard trainer != nil else { return send(Self.errorText("resume: nothing to resume; send start first")) }
       playing = true
+      lastSlice = .now
       wake.yield()
     case "step":
       guard let trainer else { return send(Self.errorText("step: nothing to step; send start first")) }
@@ -192,6 +200,7 @@ actor PlaygroundConnection {
       guard let config else { return send(Self.errorText("reset: nothing to reset; send start first")) }
       do throws(PlaygroundError) {
         trainer = try Trainer(config: config)
+        budget = StepBudget(config: config)
         playing = false
         pointsPending = true
         sendFrame()

@@ -1,6 +1,7 @@
 import DendritePlayground
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import NIOCore
@@ -14,6 +15,9 @@ public struct PlaygroundServer: Sendable {
   public var host: String
   /// The port to listen on; 0 picks a free one (the bound port is what ``run(onListening:)`` reports).
   public var port: Int
+
+  /// Origins allowed besides the server's own (the tests' WebSocket client sends `ws://localhost`).
+  var extraOrigins: [String] = []
 
   /// A server for `host:port`.
   public init(host: String = "127.0.0.1", port: Int = 8080) {
@@ -30,7 +34,7 @@ public struct PlaygroundServer: Sendable {
 
   /// The Hummingbird application (also what the tests run).
   public func makeApplication(onListening: @escaping @Sendable (String) -> Void = { _ in }) -> some ApplicationProtocol {
-    let state = ServerState(host: host, port: port)
+    let state = ServerState(host: host, port: port, extraOrigins: extraOrigins)
     let router = Router()
     router.add(middleware: SecurityHeadersMiddleware(state: state))
     router.get("/") { _, _ in PageFile.index.response }
@@ -57,15 +61,18 @@ public struct PlaygroundServer: Sendable {
     logger.logLevel = .warning
     return Application(
       router: router,
-      server: .http1WebSocketUpgrade(
-        webSocketRouter: webSocketRouter,
-        configuration: .init(
-          ws: .init(maxFrameSize: PlaygroundLimits.maximumMessageBytes, closeTimeout: .seconds(2)))),
+      server: HTTPServerBuilder { [host, extraOrigins, webSocketResponder = webSocketRouter.buildResponder()] responder in
+        OriginGuardedChannel(
+          inner: HTTP1WebSocketUpgradeChannel(
+            responder: responder, webSocketResponder: webSocketResponder,
+            configuration: .init(ws: .init(maxFrameSize: PlaygroundLimits.maximumMessageBytes, closeTimeout: .seconds(2)))),
+          host: host, extraOrigins: extraOrigins)
+      },
       configuration: .init(address: .hostname(host, port: port), serverName: "dendrite-playground"),
       onServerRunning: { channel in
         let bound = channel.localAddress?.port ?? port
         await state.setBoundPort(bound)
-        onListening("http://\(ServerState.urlHost(host)):\(bound)/")
+        onListening("http://\(OriginPolicy.urlHost(host)):\(bound)/")
       },
       logger: logger
     )
@@ -77,38 +84,23 @@ public struct PlaygroundServer: Sendable {
 actor ServerState {
   let host: String
   private(set) var port: Int
+  let extraOrigins: [String]
   /// The open sessions (at most ``PlaygroundLimits/maximumSessions``).
   nonisolated let sessions = SessionCounter()
 
-  init(host: String, port: Int) {
+  init(host: String, port: Int, extraOrigins: [String] = []) {
     self.host = host
     self.port = port
+    self.extraOrigins = extraOrigins
   }
 
   func setBoundPort(_ port: Int) { self.port = port }
 
-  /// `host` as it appears in a URL (an IPv6 address in brackets).
-  static func urlHost(_ host: String) -> String { host.contains(":") ? "[\(host)]" : host }
-
-  /// This server's origin, `http://HOST:PORT`.
-  var origin: String { "http://\(Self.urlHost(host)):\(port)" }
-
   /// The Content-Security-Policy of every response.
-  var contentSecurityPolicy: String {
-    "default-src 'self'; connect-src 'self' ws://\(Self.urlHost(host)):\(port); img-src 'self' data:; "
-      + "style-src 'self'; script-src 'self'"
-  }
+  var contentSecurityPolicy: String { OriginPolicy.contentSecurityPolicy(host: host, port: port) }
 
-  /// Whether a WebSocket may be opened from `origin`: no Origin header (not a browser), or
-  /// this server's own origin. On a loopback address `localhost`, `127.0.0.1` and `[::1]`
-  /// name the same server.
-  func allowsOrigin(_ origin: String?) -> Bool {
-    guard let origin else { return true }
-    if origin == self.origin { return true }
-    let loopback = ["127.0.0.1", "localhost", "::1"]
-    guard loopback.contains(host) else { return false }
-    return loopback.map { "http://\(Self.urlHost($0)):\(port)" }.contains(origin)
-  }
+  /// Whether a WebSocket may be opened from `origin` (``OriginPolicy/allows(_:host:port:)``).
+  func allowsOrigin(_ origin: String?) -> Bool { OriginPolicy.allows(origin, host: host, port: port, extra: extraOrigins) }
 }
 
 /// Counts the open WebSocket sessions against ``PlaygroundLimits/maximumSessions``.
