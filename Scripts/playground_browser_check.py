@@ -103,6 +103,16 @@ def viewport(driver, width, height):
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
 
 
+def choose(driver, element_id, value):
+    """Selects `value` in the select `element_id` (by value, else by its text) and returns it."""
+    select = Select(driver.find_element(By.ID, element_id))
+    for option in select.options:
+        if option.get_attribute("value") == value:
+            option.click()
+            return value
+    fail(f"#{element_id} has no option {value!r}")
+
+
 def text(driver, element_id):
     return driver.find_element(By.ID, element_id).text.strip()
 
@@ -148,7 +158,7 @@ def run_checks(driver, url, out, download_dir):
     check_console(driver, "after loading xor")
 
     # The loss control: the hash follows and training restarts.
-    Select(driver.find_element(By.ID, "loss")).select_by_value("mse")
+    choose(driver, "loss", "mse")
     wait_for("loss=mse in the hash", lambda: "loss=mse" in driver.execute_script("return location.hash"))
     epoch_advances(driver)
     wait_for("the advisor's warning for MSE", lambda: "warning" in text(driver, "advice").lower(), seconds=5)
@@ -178,7 +188,7 @@ def run_checks(driver, url, out, download_dir):
     driver.get(url + "#dataset=circle&play=1")
     epoch_advances(driver)
     for preset in PRESETS:
-        Select(driver.find_element(By.ID, "preset")).select_by_value(preset)
+        choose(driver, "preset", preset)
         wait_for(f"preset={preset} in the hash", lambda: f"preset={preset}" in driver.execute_script("return location.hash"))
         epoch_advances(driver, by=2)
         message = status_error(driver)
@@ -236,13 +246,14 @@ def main():
         print(f"playground browser check: passed (screenshots in {out}, exported {model.name}, "
               f"{model.stat().st_size} bytes; SIGINT with a page open: exit 0 in {stopped:.2f} s)")
         return 0
-    except CheckFailed as error:
+    except Exception as error:  # a failed check, or Selenium / the server giving out
         if driver:
             try:
                 driver.save_screenshot(str(out / "playground-failure.png"))
             except Exception:
                 pass
-        print(f"playground browser check: FAILED: {error}", file=sys.stderr)
+        kind = "" if isinstance(error, CheckFailed) else f"{type(error).__name__}: "
+        print(f"playground browser check: FAILED: {kind}{error}", file=sys.stderr)
         return 1
     finally:
         if driver:

@@ -38,6 +38,7 @@ enum PageFile: CaseIterable {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Dendrite playground</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/style.css">
 <script src="/app.js" defer></script>
 </head>
@@ -231,7 +232,7 @@ enum PageFile: CaseIterable {
     const hash = "#" + parts.join("&");
     if (location.hash !== hash) {
       ignoreHashChange = hash;
-      history.replaceState(null, "", hash);
+      window.history.replaceState(null, "", hash);
     }
   }
 
@@ -340,12 +341,12 @@ enum PageFile: CaseIterable {
 
   let firstFrame = true;
   let points = null;
-  let history = { a: [], b: [] };
+  let lossHistory = { a: [], b: [] };
   let lastNetworkDraw = 0;
   let latest = null;
   let drawScheduled = false;
 
-  function clearHistory() { history = { a: [], b: [] }; }
+  function clearHistory() { lossHistory = { a: [], b: [] }; }
 
   function onFrame(frame) {
     if (frame.points) points = frame.points;
@@ -355,12 +356,12 @@ enum PageFile: CaseIterable {
     $("epoch").textContent = number(frame.epoch, 0);
     $("train-loss").textContent = number(frame.trainLoss, 4);
     $("test-loss").textContent = number(frame.testLoss, 4);
-    pushHistory(history.a, frame);
+    pushHistory(lossHistory.a, frame);
     if (race) {
       $("epoch-b").textContent = number(frame.b.epoch, 0);
       $("train-loss-b").textContent = number(frame.b.trainLoss, 4);
       $("test-loss-b").textContent = number(frame.b.testLoss, 4);
-      pushHistory(history.b, frame.b);
+      pushHistory(lossHistory.b, frame.b);
     }
     if (typeof frame.playing === "boolean" && frame.playing !== playing) {
       setPlaying(frame.playing);
@@ -503,7 +504,7 @@ enum PageFile: CaseIterable {
     const w = cssWidth, h = cssHeight;
     ctx.clearRect(0, 0, w, h);
     const race = Boolean(frame.b);
-    const series = race ? [history.a, history.b] : [history.a];
+    const series = race ? [lossHistory.a, lossHistory.b] : [lossHistory.a];
     const all = series.flat().flatMap((p) => [p.train, p.test]).filter((v) => Number.isFinite(v));
     const left = 44, right = 8, top = 8, bottom = 22;
     ctx.strokeStyle = "#333333"; ctx.lineWidth = 1;
