@@ -63,6 +63,38 @@ enum PageFile: CaseIterable {
 </header>
 <p id="status" class="status" role="alert" hidden></p>
 <main class="layout">
+  <div class="panels">
+    <section class="panel" aria-labelledby="boundary-title">
+      <h2 id="boundary-title">Output</h2>
+      <div class="boundaries">
+        <figure><canvas id="boundary" width="320" height="320" aria-label="Decision boundary with training and test points"></canvas><figcaption>network A <span class="legend"><span class="swatch train"></span>train <span class="swatch test"></span>test</span></figcaption></figure>
+        <figure class="race-only" hidden><canvas id="boundary-b" width="320" height="320" aria-label="Second network's decision boundary"></canvas><figcaption>network B</figcaption></figure>
+      </div>
+      <p id="no-boundary" class="note" hidden>This data set has more than two inputs: no 2-D picture.</p>
+    </section>
+    <section class="panel" aria-labelledby="loss-title">
+      <h2 id="loss-title">Loss</h2>
+      <canvas id="loss-chart" width="480" height="220" aria-label="Training and test loss per epoch"></canvas>
+      <p class="legend" id="loss-legend"></p>
+    </section>
+    <section class="panel wide" aria-labelledby="network-title">
+      <h2 id="network-title">Network</h2>
+      <div id="network" class="network"></div>
+    </section>
+    <section class="panel" aria-labelledby="advice-title">
+      <h2 id="advice-title">Advice</h2>
+      <ul id="advice" class="advice"><li class="none">No warnings.</li></ul>
+    </section>
+    <section class="panel" aria-labelledby="flow-title">
+      <h2 id="flow-title">Gradient flow</h2>
+      <div id="gradient-flow" class="flow"></div>
+    </section>
+    <section class="panel wide" aria-labelledby="export-title">
+      <h2 id="export-title">Export</h2>
+      <p class="note">Export downloads the trained network as a Dendrite model file.</p>
+      <pre id="command-line" class="command-line"></pre>
+    </section>
+  </div>
   <form id="controls" class="controls" autocomplete="off">
     <fieldset>
       <legend>Data</legend>
@@ -134,38 +166,6 @@ enum PageFile: CaseIterable {
       <input id="compareWith" type="text" spellcheck="false">
     </fieldset>
   </form>
-  <div class="panels">
-    <section class="panel" aria-labelledby="boundary-title">
-      <h2 id="boundary-title">Output</h2>
-      <div class="boundaries">
-        <figure><canvas id="boundary" width="320" height="320" aria-label="Decision boundary with training and test points"></canvas><figcaption>network A <span class="legend"><span class="swatch train"></span>train <span class="swatch test"></span>test</span></figcaption></figure>
-        <figure class="race-only" hidden><canvas id="boundary-b" width="320" height="320" aria-label="Second network's decision boundary"></canvas><figcaption>network B</figcaption></figure>
-      </div>
-      <p id="no-boundary" class="note" hidden>This data set has more than two inputs: no 2-D picture.</p>
-    </section>
-    <section class="panel" aria-labelledby="loss-title">
-      <h2 id="loss-title">Loss</h2>
-      <canvas id="loss-chart" width="480" height="220" aria-label="Training and test loss per epoch"></canvas>
-      <p class="legend" id="loss-legend"></p>
-    </section>
-    <section class="panel wide" aria-labelledby="network-title">
-      <h2 id="network-title">Network</h2>
-      <div id="network" class="network"></div>
-    </section>
-    <section class="panel" aria-labelledby="advice-title">
-      <h2 id="advice-title">Advice</h2>
-      <ul id="advice" class="advice"><li class="none">No warnings.</li></ul>
-    </section>
-    <section class="panel" aria-labelledby="flow-title">
-      <h2 id="flow-title">Gradient flow</h2>
-      <div id="gradient-flow" class="flow"></div>
-    </section>
-    <section class="panel wide" aria-labelledby="export-title">
-      <h2 id="export-title">Export</h2>
-      <p class="note">Export downloads the trained network as a Dendrite model file.</p>
-      <pre id="command-line" class="command-line"></pre>
-    </section>
-  </div>
 </main>
 </body>
 </html>
@@ -217,8 +217,11 @@ enum PageFile: CaseIterable {
     const dataset = $("dataset").value;
     const base = defaults(dataset);
     const config = {};
+    const preset = $("preset").value;
     for (const key of KEYS) {
       const value = $(key).value.trim();
+      // Under a preset only the keys set by hand override it (the others may show its values).
+      if (preset && key !== "dataset" && key !== "preset" && !(key in explicit)) continue;
       if (key === "dataset" || value !== base[key] || key in explicit) config[key] = value;
     }
     if (config.compare && !config.compareWith) config.compareWith = COMPARE_DEFAULTS[config.compare];
@@ -308,6 +311,7 @@ enum PageFile: CaseIterable {
     clearHistory();
     hideStatus();
     firstFrame = true;
+    reflectPreset = Boolean(config.preset);
     send({ type: "start", config });
     if (!play) send({ type: "reset" });
     started = true;
@@ -346,6 +350,16 @@ enum PageFile: CaseIterable {
   let latest = null;
   let drawScheduled = false;
 
+  // After a preset starts, the controls show its network (widths, activation): the page does
+  // not know a preset's other settings, the engine does.
+  let reflectPreset = false;
+  function showPresetNetwork(network) {
+    const hidden = network.layers.slice(0, -1);
+    if (!("layers" in explicit)) $("layers").value = hidden.map((l) => l.units).join(",");
+    const activations = [...new Set(hidden.map((l) => l.activation))];
+    if (!("activation" in explicit) && activations.length) $("activation").value = activations.length === 1 ? activations[0] : hidden.map((l) => l.activation).join(",");
+  }
+
   function clearHistory() { lossHistory = { a: [], b: [] }; }
 
   function onFrame(frame) {
@@ -367,6 +381,7 @@ enum PageFile: CaseIterable {
       setPlaying(frame.playing);
       writeHash(configFromControls(), frame.playing);
     }
+    if (reflectPreset && frame.network) { reflectPreset = false; showPresetNetwork(frame.network); }
     latest = frame;
     if (!drawScheduled) {
       drawScheduled = true;
@@ -801,21 +816,24 @@ button:focus-visible, select:focus-visible, input:focus-visible { outline: 3px s
 .figures dd { margin: 0; font-variant-numeric: tabular-nums; font-weight: 600; min-width: 3.5em; }
 .connection { margin: 0 0 0 auto; color: var(--muted); font-size: 0.85em; }
 .status { margin: 0.5em 1em 0; padding: 0.4em 0.7em; border: 1px solid var(--orange); background: #fbe5d8; color: #8a3300; border-radius: 4px; }
-.layout { display: grid; grid-template-columns: 250px 1fr; gap: 1em; padding: 1em; align-items: start; }
+.layout { display: grid; grid-template-columns: 250px minmax(0, 1fr); grid-template-areas: "controls panels"; gap: 1em; padding: 1em; align-items: start; }
+.layout > .panels { grid-area: panels; }
+.layout > .controls { grid-area: controls; }
 .controls { display: flex; flex-direction: column; gap: 0.6em; }
 fieldset { border: 1px solid var(--rule); border-radius: 4px; margin: 0; padding: 0.3em 0.7em 0.6em; display: grid; grid-template-columns: 1fr; gap: 0.1em; }
 legend { font-weight: 600; padding: 0 0.3em; }
 label { color: var(--muted); font-size: 0.9em; margin-top: 0.3em; }
 label small { color: #777777; }
 select, input { font: inherit; width: 100%; padding: 0.2em 0.3em; border: 1px solid #aaaaaa; border-radius: 3px; background: #ffffff; color: var(--ink); }
-.panels { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 1em; min-width: 0; }
+.panels { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 1em; min-width: 0; align-items: start; }
 .panel { border: 1px solid var(--rule); border-radius: 4px; padding: 0.6em 0.8em; min-width: 0; }
 .panel.wide { grid-column: 1 / -1; }
-.boundaries { display: flex; flex-wrap: wrap; gap: 0.8em; }
+.boundaries { display: flex; gap: 0.8em; }
+.boundaries figure { flex: 0 1 300px; min-width: 0; }
 figure { margin: 0; }
 figcaption { color: var(--muted); font-size: 0.85em; }
 canvas { display: block; max-width: 100%; height: auto; }
-#boundary, #boundary-b { width: 260px; border: 1px solid var(--rule); }
+#boundary, #boundary-b { width: 100%; max-width: 300px; border: 1px solid var(--rule); }
 #loss-chart { width: 100%; }
 .legend { color: var(--muted); font-size: 0.85em; margin: 0.3em 0 0; }
 .swatch { display: inline-block; width: 0.8em; height: 0.8em; border-radius: 50%; vertical-align: -0.05em; margin-left: 0.5em; border: 1.5px solid #333333; }
@@ -845,11 +863,10 @@ canvas { display: block; max-width: 100%; height: auto; }
 .note { color: var(--muted); font-size: 0.9em; margin: 0.3em 0; }
 [hidden] { display: none !important; }
 @media (max-width: 720px) {
-  .layout { grid-template-columns: 1fr; padding: 0.6em; }
+  .layout { grid-template-columns: minmax(0, 1fr); grid-template-areas: "panels" "controls"; padding: 0.6em; }
   .panels { grid-template-columns: 1fr; }
   .top { padding: 0.5em 0.6em; }
   .connection { margin-left: 0; }
-  #boundary, #boundary-b { width: 100%; max-width: 340px; }
 }
 """#
     }

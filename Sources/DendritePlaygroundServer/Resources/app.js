@@ -43,8 +43,11 @@
     const dataset = $("dataset").value;
     const base = defaults(dataset);
     const config = {};
+    const preset = $("preset").value;
     for (const key of KEYS) {
       const value = $(key).value.trim();
+      // Under a preset only the keys set by hand override it (the others may show its values).
+      if (preset && key !== "dataset" && key !== "preset" && !(key in explicit)) continue;
       if (key === "dataset" || value !== base[key] || key in explicit) config[key] = value;
     }
     if (config.compare && !config.compareWith) config.compareWith = COMPARE_DEFAULTS[config.compare];
@@ -134,6 +137,7 @@
     clearHistory();
     hideStatus();
     firstFrame = true;
+    reflectPreset = Boolean(config.preset);
     send({ type: "start", config });
     if (!play) send({ type: "reset" });
     started = true;
@@ -172,6 +176,16 @@
   let latest = null;
   let drawScheduled = false;
 
+  // After a preset starts, the controls show its network (widths, activation): the page does
+  // not know a preset's other settings, the engine does.
+  let reflectPreset = false;
+  function showPresetNetwork(network) {
+    const hidden = network.layers.slice(0, -1);
+    if (!("layers" in explicit)) $("layers").value = hidden.map((l) => l.units).join(",");
+    const activations = [...new Set(hidden.map((l) => l.activation))];
+    if (!("activation" in explicit) && activations.length) $("activation").value = activations.length === 1 ? activations[0] : hidden.map((l) => l.activation).join(",");
+  }
+
   function clearHistory() { lossHistory = { a: [], b: [] }; }
 
   function onFrame(frame) {
@@ -193,6 +207,7 @@
       setPlaying(frame.playing);
       writeHash(configFromControls(), frame.playing);
     }
+    if (reflectPreset && frame.network) { reflectPreset = false; showPresetNetwork(frame.network); }
     latest = frame;
     if (!drawScheduled) {
       drawScheduled = true;
