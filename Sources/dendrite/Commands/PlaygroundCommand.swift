@@ -46,7 +46,12 @@ struct PlaygroundCommand: ParsableCommand {
         done.signal()
       }
       done.wait()
-      if let error = outcome.error { throw PlaygroundCommandError(description: "the playground server stopped: \(error)") }
+      if let error = outcome.error {
+        if "\(error)".contains("Address already in use") {
+          throw PlaygroundCommandError(description: "port \(port) on \(host) is in use: pick another with --port N, or --port 0 for a free one")
+        }
+        throw PlaygroundCommandError(description: "the playground server stopped: \(error)")
+      }
     }
   }
 }
