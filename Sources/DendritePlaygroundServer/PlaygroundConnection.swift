@@ -55,6 +55,7 @@ actor PlaygroundConnection {
   private var pointsPending = false
   private var budget: StepBudget?
   private var lastSlice = ContinuousClock.now
+  private var nextStepAllowed = ContinuousClock.now
   private let outbox: AsyncStream<String>.Continuation
   private let wake: AsyncStream<Void>.Continuation
 
@@ -153,7 +154,7 @@ actor PlaygroundConnection {
   }
 
   /// Answers one client message.
-  func handle(_ text: String) {
+  func handle(_ text: String) async {
     guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)), case .object = value else {
       send(Self.errorText("malformed message: send one JSON object such as {\"type\": \"start\", \"config\": {…}}"))
       return
@@ -192,8 +193,13 @@ actor PlaygroundConnection {
       lastSlice = .now
       wake.yield()
     case "step":
-      guard let trainer else { return send(Self.errorText("step: nothing to step; send start first")) }
+      guard trainer != nil else { return send(Self.errorText("step: nothing to step; send start first")) }
       playing = false
+      // Steps one by one keep to the step budget too.
+      try? await Task.sleep(until: nextStepAllowed)
+      let steps = budget?.stepsPerEpoch ?? 1
+      nextStepAllowed = .now + .milliseconds(Int(1_000 * steps / Double(PlaygroundLimits.maximumStepsPerSecond)))
+      guard let trainer = self.trainer, !playing else { return }
       trainer.trainEpoch()
       sendFrame()
     case "reset":

@@ -28,18 +28,49 @@ struct PlaygroundCommandTests {
   func urlLineAndSignals() throws {
     for signal in [SIGINT, SIGTERM] {
       let (process, line, output) = try start()
+      defer { if process.isRunning { process.terminate() } }
       #expect(line.hasPrefix("Dendrite playground: http://127.0.0.1:"), "\(line)")
       #expect(line.hasSuffix("/\n"))
       #expect(!line.contains(":0/"))
-      let url = try #require(URL(string: String(line.dropFirst("Dendrite playground: ".count)).trimmingCharacters(in: .whitespacesAndNewlines)))
-      let page = try String(contentsOf: url, encoding: .utf8)
+      let port = try #require(line.split(separator: ":").last?.split(separator: "/").first.flatMap { UInt16($0) })
+      let page = try #require(httpGet(port: port))
+      #expect(page.hasPrefix("HTTP/1.0 200") || page.hasPrefix("HTTP/1.1 200"), "\(page.prefix(80))")
       #expect(page.contains("Dendrite playground"))
-      kill(process.processIdentifier, signal)
+      kill(process.processIdentifier, signal)  // also on the failure paths above: see defer
+
       let rest = output.fileHandleForReading.readDataToEndOfFile()
       process.waitUntilExit()
       #expect(process.terminationReason == .exit && process.terminationStatus == 0, "signal \(signal)")
       #expect(rest.isEmpty, "nothing but the URL line on stdout")
     }
+  }
+
+  /// `GET /` over a plain socket (Foundation on Linux reads no http: URLs): the whole answer.
+  func httpGet(port: UInt16) -> String? {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = port.bigEndian
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else { return nil }
+    var timeout = timeval(tv_sec: 5, tv_usec: 0)
+    setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    let request = Array("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
+    guard write(descriptor, request, request.count) == request.count else { return nil }
+    var answer: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65_536)
+    while true {
+      let count = read(descriptor, &buffer, buffer.count)
+      if count <= 0 { break }
+      answer += buffer[0..<count]
+      if String(decoding: answer, as: UTF8.self).contains("</html>") { break }
+    }
+    return String(decoding: answer, as: UTF8.self)
   }
 
   @Test("a port in use is one error line and exit 1")
