@@ -1,4 +1,4 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
 import PackageDescription
 
 let package = Package(
@@ -20,6 +20,11 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    // The playground's web server (only `dendrite` builds it; the libraries do not).
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+    .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
   ],
   targets: [
     .target(name: "CDendriteKernels"),
@@ -51,10 +56,25 @@ let package = Package(
     .target(name: "DendritePlayground", dependencies: ["Dendrite", "DendriteData"]),
     // The speed workloads, shared by `dendrite bench` and the Benchmarks/ package.
     .target(name: "DendriteBenchmarks", dependencies: ["Dendrite"]),
+    // The playground's Hummingbird application: routes, the page, the WebSocket sessions.
+    .target(
+      name: "DendritePlaygroundServer",
+      dependencies: [
+        "DendritePlayground", "Dendrite", "DendriteData",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdCore", package: "hummingbird"),
+        .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      // The page's files: PageFiles.swift embeds them (Scripts/embed_playground_page.py), so
+      // that a copied `dendrite` binary serves the page without a resource bundle.
+      exclude: ["Resources"]
+    ),
     .executableTarget(
       name: "dendrite",
       dependencies: [
-        "Dendrite", "DendriteData", "DendriteLab", "DendriteBenchmarks",
+        "Dendrite", "DendriteData", "DendriteLab", "DendriteBenchmarks", "DendritePlaygroundServer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Crypto", package: "swift-crypto"),
       ]
@@ -66,6 +86,16 @@ let package = Package(
     ),
     .testTarget(name: "DendriteLabTests", dependencies: ["DendriteLab"]),
     .testTarget(name: "DendritePlaygroundTests", dependencies: ["DendritePlayground", "Dendrite", "DendriteData"]),
+    .testTarget(
+      name: "DendritePlaygroundServerTests",
+      dependencies: [
+        "DendritePlaygroundServer", "DendritePlayground", "Dendrite",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+        .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+      ]
+    ),
     .testTarget(name: "DendriteBenchmarksTests", dependencies: ["DendriteBenchmarks", "Dendrite"]),
     .testTarget(name: "CommandLineTests", dependencies: ["dendrite", "Dendrite"]),
     .testTarget(

@@ -10,7 +10,7 @@ struct DendriteCommand: ParsableCommand {
     version: dendriteVersion,
     subcommands: [
       LabCommand.self, TrainCommand.self, EvaluateCommand.self, PredictCommand.self, InspectCommand.self,
-      DatasetsCommand.self, BenchCommand.self,
+      DatasetsCommand.self, BenchCommand.self, PlaygroundCommand.self,
     ]
   )
 
