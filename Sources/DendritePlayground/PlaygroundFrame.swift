@@ -20,6 +20,8 @@ extension PlaygroundSession {
   public func frame(includePoints: Bool) -> JSONValue {
     var fields = networkFields()
     fields["type"] = "frame"
+    // The first frame after a start or reset says what runs: a preset's set-up included.
+    if includePoints { fields["config"] = config.json }
     if data.planarFeatures != nil {
       fields["units"] = unitMaps()
       if includePoints {

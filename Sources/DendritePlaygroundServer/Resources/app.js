@@ -46,8 +46,8 @@
     const preset = $("preset").value;
     for (const key of KEYS) {
       const value = $(key).value.trim();
-      // Under a preset only the keys set by hand override it (the others may show its values).
-      if (preset && key !== "dataset" && key !== "preset" && !(key in explicit)) continue;
+      // Under a preset only the keys set by hand override it (the others show its values).
+      if (preset && key !== "preset" && !(key in explicit)) continue;
       if (key === "dataset" || value !== base[key] || key in explicit) config[key] = value;
     }
     if (config.compare && !config.compareWith) config.compareWith = COMPARE_DEFAULTS[config.compare];
@@ -71,7 +71,8 @@
     explicit = {};
     for (const key of KEYS) {
       const value = key in values ? values[key] : base[key];
-      if (key in values && key !== "dataset") explicit[key] = true;
+      // The data set counts as set by hand only beside a preset (which has its own).
+      if (key in values && (key !== "dataset" || "preset" in values)) explicit[key] = true;
       setControl(key, value);
     }
     if (!$("compareWith").value && $("compare").value) $("compareWith").placeholder = COMPARE_DEFAULTS[$("compare").value] || "";
@@ -176,14 +177,14 @@
   let latest = null;
   let drawScheduled = false;
 
-  // After a preset starts, the controls show its network (widths, activation): the page does
-  // not know a preset's other settings, the engine does.
+  // After a preset starts, the controls show its set-up: the first frame carries the
+  // effective config (the engine knows the presets; the page does not).
   let reflectPreset = false;
-  function showPresetNetwork(network) {
-    const hidden = network.layers.slice(0, -1);
-    if (!("layers" in explicit)) $("layers").value = hidden.map((l) => l.units).join(",");
-    const activations = [...new Set(hidden.map((l) => l.activation))];
-    if (!("activation" in explicit) && activations.length) $("activation").value = activations.length === 1 ? activations[0] : hidden.map((l) => l.activation).join(",");
+  function showPresetConfig(config) {
+    for (const key of KEYS) {
+      if (key === "preset" || key in explicit || !(key in config)) continue;
+      setControl(key, String(config[key]));
+    }
   }
 
   function clearHistory() { lossHistory = { a: [], b: [] }; }
@@ -207,7 +208,7 @@
       setPlaying(frame.playing);
       writeHash(configFromControls(), frame.playing);
     }
-    if (reflectPreset && frame.network) { reflectPreset = false; showPresetNetwork(frame.network); }
+    if (reflectPreset && frame.config) { reflectPreset = false; showPresetConfig(frame.config); }
     latest = frame;
     if (!drawScheduled) {
       drawScheduled = true;
@@ -566,7 +567,7 @@
       // A preset brings its own set-up: the other keys go back to their defaults.
       const preset = $("preset").value;
       const dataset = $("dataset").value;
-      controlsFromHash(preset ? { dataset, preset } : { dataset });
+      controlsFromHash(preset ? { preset } : { dataset });
     } else if (key === "dataset") {
       // The loss default follows the data set unless the loss was set explicitly.
       const values = {};
