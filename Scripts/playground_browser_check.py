@@ -227,9 +227,14 @@ def main():
     download_dir = pathlib.Path(tempfile.mkdtemp(prefix="playground-downloads-"))
     server, driver = None, None
     try:
-        server, url = start_server(find_dendrite(args.dendrite))
+        binary = find_dendrite(args.dendrite)
+        server, url = start_server(binary)
         driver = make_driver(download_dir)
         model = run_checks(driver, url, out, download_dir)
+        # The exported file is a Dendrite model file: `dendrite inspect` reads it.
+        inspected = subprocess.run([str(binary), "inspect", str(model)], capture_output=True, text=True, timeout=60)
+        if inspected.returncode != 0 or "dense in 2, out 4" not in inspected.stdout:
+            fail(f"dendrite inspect {model.name} failed ({inspected.returncode}): {inspected.stdout}{inspected.stderr}")
         # Ctrl-C with the page still open and training: a clean stop, exit 0.
         driver.get(url + "#dataset=circle&play=1")
         epoch_advances(driver)
