@@ -18,6 +18,8 @@ public struct PlaygroundServer: Sendable {
 
   /// Origins allowed besides the server's own (the tests' WebSocket client sends `ws://localhost`).
   var extraOrigins: [String] = []
+  /// The open sessions of the applications this server makes (the tests watch it).
+  let sessions = SessionCounter()
 
   /// A server for `host:port`.
   public init(host: String = "127.0.0.1", port: Int = 8080) {
@@ -34,7 +36,7 @@ public struct PlaygroundServer: Sendable {
 
   /// The Hummingbird application (also what the tests run).
   public func makeApplication(onListening: @escaping @Sendable (String) -> Void = { _ in }) -> some ApplicationProtocol {
-    let state = ServerState(host: host, port: port, extraOrigins: extraOrigins)
+    let state = ServerState(host: host, port: port, extraOrigins: extraOrigins, sessions: sessions)
     let router = Router()
     router.add(middleware: SecurityHeadersMiddleware(state: state))
     router.get("/") { _, _ in PageFile.index.response }
@@ -86,12 +88,13 @@ actor ServerState {
   private(set) var port: Int
   let extraOrigins: [String]
   /// The open sessions (at most ``PlaygroundLimits/maximumSessions``).
-  nonisolated let sessions = SessionCounter()
+  nonisolated let sessions: SessionCounter
 
-  init(host: String, port: Int, extraOrigins: [String] = []) {
+  init(host: String, port: Int, extraOrigins: [String] = [], sessions: SessionCounter = SessionCounter()) {
     self.host = host
     self.port = port
     self.extraOrigins = extraOrigins
+    self.sessions = sessions
   }
 
   func setBoundPort(_ port: Int) { self.port = port }
