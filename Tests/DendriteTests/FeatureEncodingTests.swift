@@ -85,6 +85,17 @@ struct FeatureEncodingTests {
     #expect(reloaded.featureEncoding == encoding)
     #expect(reloaded.featureNames == ["rooms", "city=Lyon", "city=Nice", "city=Paris"])
     #expect(reloaded.dataset == record)
+    // A malformed entry is an error that names its key, for either entry.
+    for key in ["dendrite.columns", "dendrite.dataset"] {
+      var damaged = file.safetensors()
+      damaged.metadata[key] = #"{"columns": 3, "name": 7}"#
+      #expect(throws: ModelFileError.self) { try ModelFile(safetensors: SafetensorsFile(bytes: damaged.encoded())) }
+      do {
+        _ = try ModelFile(safetensors: SafetensorsFile(bytes: damaged.encoded()))
+      } catch {
+        #expect("\(error)".contains(key))
+      }
+    }
     #expect(throws: ModelFileError.self) {
       try ModelFile(model: Sequential.multilayerPerceptron(inputSize: 3, hiddenSizes: [], activation: .relu, outputSize: 1, seed: 1),
                     loss: .meanSquaredError, classCount: nil, featureEncoding: encoding)

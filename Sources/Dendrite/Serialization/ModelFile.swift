@@ -469,24 +469,23 @@ public struct ModelFile: Sendable {
     let targetScaling = try metadata[Format.Key.targets].map { text throws(ModelFileError) in
       try Format.parseTargetScaling(Format.parseJSONObject(text, key: Format.Key.targets))
     }
-    let featureEncoding = try metadata[Format.Key.columns].map { text throws(ModelFileError) in
-      guard let encoding = try FeatureEncoding(json: Format.parseJSONObject(text, key: Format.Key.columns)) else {
-        throw ModelFileError(
-          .invalidMetadata(
-            key: Format.Key.columns,
-            problem: "needs \"columns\": objects with a \"name\" and \"kind\" \"number\" or \"one_hot\" (with \"categories\")"))
+    /// The metadata entry `key` read by `make`, nil when absent; `problem` says what a
+    /// malformed one needs.
+    func entry<Value>(_ key: String, problem: String, _ make: (JSONValue) -> Value?) throws(ModelFileError) -> Value? {
+      guard let text = metadata[key] else { return nil }
+      guard let value = try make(Format.parseJSONObject(text, key: key)) else {
+        throw ModelFileError(.invalidMetadata(key: key, problem: problem))
       }
-      return encoding
+      return value
     }
-    let dataset = try metadata[Format.Key.dataset].map { text throws(ModelFileError) in
-      guard let record = try DatasetRecord(json: Format.parseJSONObject(text, key: Format.Key.dataset)) else {
-        throw ModelFileError(
-          .invalidMetadata(
-            key: Format.Key.dataset,
-            problem: "needs \"name\", \"rows\", \"seed\", \"test_fraction\", \"validation_fraction\" and \"missing\""))
-      }
-      return record
-    }
+    let featureEncoding = try entry(
+      Format.Key.columns,
+      problem: "needs \"columns\": objects with a \"name\" and \"kind\" \"number\" or \"one_hot\" (with \"categories\")",
+      FeatureEncoding.init(json:))
+    let dataset = try entry(
+      Format.Key.dataset,
+      problem: "needs \"name\", \"rows\", \"seed\", \"test_fraction\", \"validation_fraction\" and \"missing\"",
+      DatasetRecord.init(json:))
     let preprocessing = try metadata[Format.Key.preprocessing].map { text throws(ModelFileError) in
       try Format.parsePreprocessing(Format.parseJSONObject(text, key: Format.Key.preprocessing))
     }
