@@ -274,8 +274,11 @@ struct NormalizationTests {
     return try Dataset(features: features, classIndices: classes, classCount: 4)
   }
 
-  /// A 20-layer × 32 ReLU MLP, optionally with batch norm after every hidden layer or as
-  /// residual blocks, trained for a few epochs; returns the first and last epoch losses.
+  /// A 20-layer × 32 ReLU MLP (`plain`), with batch norm after every hidden layer's affine
+  /// map (`batchnorm`), or with its middle as 18 residual blocks of two layers (`residual`),
+  /// trained for 15 epochs on the tape; returns the first and last epochs' losses.
+  static let epochs = 15
+
   static func trainDeep(_ kind: String) throws -> (first: Float, last: Float, path: TrainingPath?) {
     let data = try synthetic()
     var model = Sequential(seed: 7) {
@@ -292,13 +295,13 @@ struct NormalizationTests {
       }
       Dense(inputSize: 32, outputSize: 4)
     }
-    var optimizer = SGD(learningRate: 0.05, momentum: 0.9)
-    let history = try model.fit(data, loss: .softmaxCrossEntropy, optimizer: &optimizer, epochs: 6, batchSize: 32, seed: 1)
+    var optimizer = Adam(learningRate: kind == "batchnorm" ? 1e-2 : 1e-3)
+    let history = try model.fit(data, loss: .softmaxCrossEntropy, optimizer: &optimizer, epochs: Self.epochs, batchSize: 32, seed: 1)
     let first = history.epochs.first?["loss"] ?? .nan
     let last = history.epochs.last?["loss"] ?? .nan
-    print("deep MLP (\(kind)): loss \(first) → \(last), path \(String(describing: history.trainingPath))")
+    print("deep MLP (\(kind)): losses \(history.epochs.map { $0["loss"] ?? .nan }), path \(String(describing: history.trainingPath))")
     if kind == "batchnorm", let bn = model.layers[2] as? BatchNorm {
-      #expect(bn.batchesTracked == 6 * 8, "one update per training batch")
+      #expect(bn.batchesTracked == Self.epochs * 8, "one update per training batch")
       #expect(bn.runningMean.scalars != [Float](repeating: 0, count: 32))
     }
     return (first, last, history.trainingPath)
@@ -308,6 +311,8 @@ struct NormalizationTests {
   func deepTraining(kind: String) throws {
     let (first, last, path) = try Self.trainDeep(kind)
     #expect(path?.isFused == false, "BatchNorm and Residual are not fused: \(String(describing: path))")
-    #expect(last.isFinite && last < 0.6 * first, "loss \(first) → \(last)")
+    // Figures (seed 7, 15 epochs): batch norm (Adam 1e-2) 1.53 → 0.61; residual (Adam 1e-3) 108 → 0.21
+    // (the unnormalised sum of 18 blocks starts large); the plain MLP (Adam 1e-3) 1.41 → 0.47.
+    #expect(last.isFinite && last < 0.7 * first && last < 1, "loss \(first) → \(last)")
   }
 }
