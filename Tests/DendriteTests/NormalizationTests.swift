@@ -1,4 +1,5 @@
 import Dendrite
+import Foundation
 import Testing
 
 /// Hand-written Double references for the normalisation ops.
@@ -314,5 +315,84 @@ struct NormalizationTests {
     // Figures (seed 7, 15 epochs): batch norm (Adam 1e-2) 1.53 → 0.61; residual (Adam 1e-3) 108 → 0.21
     // (the unnormalised sum of 18 blocks starts large); the plain MLP (Adam 1e-3) 1.41 → 0.47.
     #expect(last.isFinite && last < 0.7 * first && last < 1, "loss \(first) → \(last)")
+  }
+}
+
+/// The same computations in PyTorch (`Scripts/make_normalization_reference.py`): values,
+/// gradients of Σ y ⊙ w, running statistics after three training passes, inference values.
+@Suite("Normalisation against PyTorch")
+struct NormalizationPyTorchTests {
+  typealias Expected = PyTorchNormalizationReference
+
+  static func inputs(_ shape: [Int], step: Int) -> Tensor {
+    let count = shape.reduce(1, *)
+    let scalars = (0..<count).map { i -> Float in
+      let angle = 0.7 * Double(i) + 0.3 + Double(step)
+      return Float(2 * sin(angle))
+    }
+    return Tensor(shape: shape, scalars: scalars)
+  }
+
+  static func lossWeights(_ shape: [Int]) -> Tensor {
+    let scalars = (0..<shape.reduce(1, *)).map { i -> Float in Float(cos(0.3 * Double(i))) }
+    return Tensor(shape: shape, scalars: scalars)
+  }
+
+  static func affine(_ c: Int) -> (Tensor, Tensor) {
+    (Tensor((0..<c).map { 1 + 0.1 * Float($0) }), Tensor((0..<c).map { 0.05 * Float($0) - 0.1 }))
+  }
+
+  static func close(_ actual: Tensor, _ expected: [Float], _ what: String) {
+    expectClose(actual, expected.map(Double.init), tolerance: 1e-4, what)
+  }
+
+  @Test("BatchNorm1d and BatchNorm2d: training values, gradients, running statistics, inference", arguments: [0, 1])
+  func batchNorm(layout: Int) {
+    let shape = layout == 0 ? [6, 3] : [2, 3, 2, 2]
+    let expected =
+      layout == 0
+      ? (Expected.batchNorm1dTrainY, Expected.batchNorm1dGradX, Expected.batchNorm1dGradWeight,
+         Expected.batchNorm1dGradBias, Expected.batchNorm1dRunningMean, Expected.batchNorm1dRunningVar,
+         Expected.batchNorm1dEvalY)
+      : (Expected.batchNorm2dTrainY, Expected.batchNorm2dGradX, Expected.batchNorm2dGradWeight,
+         Expected.batchNorm2dGradBias, Expected.batchNorm2dRunningMean, Expected.batchNorm2dRunningVar,
+         Expected.batchNorm2dEvalY)
+    let (gamma, beta) = Self.affine(3)
+    let layer = BatchNorm(
+      weight: gamma, bias: beta, runningMean: .zeros(shape: [3]), runningVariance: Tensor(repeating: 1, shape: [3]))
+    let x = Self.inputs(shape, step: 0), w = Self.lossWeights(shape)
+    var y = Tensor.zeros(shape: shape)
+    let (_, gradients) = valueWithGradient(at: [x, gamma, beta]) { leaves in
+      var copy = layer
+      copy.parameterValues = [leaves[1], leaves[2]]
+      y = trainingForward(copy, leaves[0]).withoutDerivative()
+      return (trainingForward(copy, leaves[0]) * w).sum()
+    }
+    Self.close(y, expected.0, "training y")
+    Self.close(gradients[0], expected.1, "∂J/∂x")
+    Self.close(gradients[1], expected.2, "∂J/∂γ")
+    Self.close(gradients[2], expected.3, "∂J/∂β")
+    // Two forward passes above; PyTorch's module ran one with x₀, then x₁ and x₂.
+    let fresh = BatchNorm(
+      weight: gamma, bias: beta, runningMean: .zeros(shape: [3]), runningVariance: Tensor(repeating: 1, shape: [3]))
+    for step in 0..<3 { _ = trainingForward(fresh, Self.inputs(shape, step: step)) }
+    Self.close(fresh.runningMean, expected.4, "running_mean")
+    Self.close(fresh.runningVariance, expected.5, "running_var")
+    #expect(fresh.batchesTracked == 3)
+    Self.close(fresh(x), expected.6, "inference y")
+  }
+
+  @Test("LayerNorm: values and gradients")
+  func layerNorm() {
+    let shape = [4, 5]
+    let (gamma, beta) = Self.affine(5)
+    let x = Self.inputs(shape, step: 0), w = Self.lossWeights(shape)
+    let (_, gradients) = valueWithGradient(at: [x, gamma, beta]) { leaves in
+      (layerNormalization(leaves[0], weight: leaves[1], bias: leaves[2]) * w).sum()
+    }
+    Self.close(LayerNorm(weight: gamma, bias: beta)(x), Expected.layerNormY, "y")
+    Self.close(gradients[0], Expected.layerNormGradX, "∂J/∂x")
+    Self.close(gradients[1], Expected.layerNormGradWeight, "∂J/∂γ")
+    Self.close(gradients[2], Expected.layerNormGradBias, "∂J/∂β")
   }
 }
