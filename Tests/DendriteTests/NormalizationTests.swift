@@ -396,3 +396,55 @@ struct NormalizationPyTorchTests {
     Self.close(gradients[2], Expected.layerNormGradBias, "∂J/∂β")
   }
 }
+
+@Suite("Normalisation layers in models")
+struct NormalizationModelTests {
+  @Test("buffers are keyed like the parameters, through Sequential and Residual")
+  func bufferNames() {
+    let model = Sequential {
+      Dense(inputSize: 4, outputSize: 8)
+      BatchNorm(featureCount: 8)
+      ActivationLayer(.relu)
+      Residual {
+        Dense(inputSize: 8, outputSize: 8)
+        BatchNorm(featureCount: 8)
+      }
+    }
+    #expect(model.parameterNames == ["0.weight", "0.bias", "1.weight", "1.bias", "3.0.weight", "3.0.bias", "3.1.weight", "3.1.bias"])
+    #expect(model.buffers.keys.sorted() == [
+      "1.num_batches_tracked", "1.running_mean", "1.running_var",
+      "3.1.num_batches_tracked", "3.1.running_mean", "3.1.running_var",
+    ])
+    #expect(Dense(inputSize: 2, outputSize: 2).buffers.isEmpty)
+  }
+
+  @Test("a normalisation layer of the wrong width is a data mismatch naming it, not a trap")
+  func widthMismatch() throws {
+    let data = try Dataset(features: Tensor.zeros(shape: [4, 3]), classIndices: [0, 1, 0, 1])
+    for layer in [BatchNorm(featureCount: 5) as any Layer, LayerNorm(featureCount: 5)] {
+      var model = Sequential { Dense(inputSize: 3, outputSize: 4); layer; Dense(inputSize: 5, outputSize: 2) }
+      var optimizer = SGD(learningRate: 0.1)
+      #expect {
+        try model.fit(data, loss: .softmaxCrossEntropy, optimizer: &optimizer, epochs: 1)
+      } throws: { error in
+        "\(error)".contains("layer 1 (\(type(of: layer)))")
+      }
+    }
+  }
+
+  @Test("a residual branch that changes the width is a data mismatch naming the block")
+  func residualMismatch() throws {
+    let data = try Dataset(features: Tensor.zeros(shape: [4, 3]), classIndices: [0, 1, 0, 1])
+    var model = Sequential {
+      Dense(inputSize: 3, outputSize: 4)
+      Residual { Dense(inputSize: 4, outputSize: 5) }
+      Dense(inputSize: 5, outputSize: 2)
+    }
+    var optimizer = SGD(learningRate: 0.1)
+    #expect {
+      try model.fit(data, loss: .softmaxCrossEntropy, optimizer: &optimizer, epochs: 1)
+    } throws: { error in
+      "\(error)".contains("layer 1 (Residual) adds its input [1, 4] to its branch's output [1, 5]")
+    }
+  }
+}
