@@ -274,5 +274,27 @@ struct ConvolutionTests {
     } throws: { error in
       "\(error)".contains("layer 1 (Conv2D)") && "\(error)".contains("channels")
     }
+    var columns = Sequential(seed: 5) {
+      Unflatten(shape: [1, 64, 1])
+      Conv2D(inChannels: 1, outChannels: 4, kernelSize: 3)
+      Flatten()
+      Dense(inputSize: 248, outputSize: 2)
+    }
+    #expect {
+      try columns.fit(data, loss: .softmaxCrossEntropy, optimizer: &optimizer, epochs: 1)
+    } throws: { error in
+      "\(error)".contains("layer 1 (Conv2D)") && "\(error)".contains("larger than its input")
+    }
+  }
+
+  @Test("a model file refuses the convolutional layers with an error, not a trap")
+  func modelFileRefuses() {
+    let model = Sequential(seed: 5) {
+      Unflatten(shape: [1, 8, 8])
+      Conv2D(inChannels: 1, outChannels: 4, kernelSize: 3)
+      Flatten()
+      Dense(inputSize: 144, outputSize: 2)
+    }
+    #expect(throws: (any Error).self) { try ModelFile(model: model, loss: .softmaxCrossEntropy, classCount: 2) }
   }
 }

@@ -27,6 +27,13 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, 
   {
     return Tensor.zeros(shape: [x.shape[0], weight.shape[0], 1, 1])  // a trial pass goes on to report it
   }
+  if x.rank == 4, weight.rank == 4,
+    x.shape[2] + 2 * padding < weight.shape[2] || x.shape[3] + 2 * padding < weight.shape[3],
+    ForwardInspector.reportMismatch(
+      "has a kernel (weight \(weight.shape)) larger than its input \(x.shape) with padding \(padding)")
+  {
+    return Tensor.zeros(shape: [x.shape[0], weight.shape[0], 1, 1])
+  }
   precondition(
     x.rank == 4 && weight.rank == 4 && x.shape[1] == weight.shape[1],
     "conv2d needs x [N, C, H, W] and weight [O, C, KH, KW] with the same C, got \(x.shape) and \(weight.shape)")
