@@ -287,6 +287,23 @@ struct ConvolutionTests {
     }
   }
 
+  @Test("gradient flow measures a CNN: the convolution as a layer of its own, the Dense after it")
+  func gradientFlow() throws {
+    let data = try barImages(count: 20, seed: 3)
+    let model = Sequential(seed: 5) {
+      Unflatten(shape: [1, 8, 8])
+      Conv2D(inChannels: 1, outChannels: 4, kernelSize: 3)
+      ActivationLayer(.relu)
+      MaxPool2D(size: 2)
+      Flatten()
+      Dense(inputSize: 36, outputSize: 2)
+    }
+    let snapshot = GradientFlowSnapshot.measure(
+      model: model, features: data.features, labels: data.labels, loss: .softmaxCrossEntropy)
+    #expect(snapshot.layers.count == 2, "\(snapshot.layers.map(\.name))")
+    #expect(snapshot.layers.allSatisfy { $0.weightGradientNorm > 0 && $0.weightGradientNorm.isFinite })
+  }
+
   @Test("a model file refuses the convolutional layers with an error, not a trap")
   func modelFileRefuses() {
     let model = Sequential(seed: 5) {
