@@ -89,15 +89,22 @@ extension Kernels {
     return x
   }
 
-  /// Swaps the last two axes of `[batches, rows, columns]` data, giving `[batches, columns, rows]`.
-  static func transposeBatches(_ a: [Float], batches: Int, rows: Int, columns: Int) -> [Float] {
+  /// Swaps the last two axes of `[batches, rows, columns]` data, giving `[batches, columns, rows]`,
+  /// and adds `columnBias[c]` (one per column) to every element of column c on the way, when given.
+  static func transposeBatches(
+    _ a: [Float], batches: Int, rows: Int, columns: Int, addingColumnBias columnBias: [Float]? = nil
+  ) -> [Float] {
     precondition(a.count == batches * rows * columns, "transposeBatches: \(a.count) elements for \(batches)×\(rows)×\(columns)")
+    precondition(columnBias == nil || columnBias?.count == columns, "transposeBatches: a bias per column")
+    let bias = columnBias ?? [Float](repeating: 0, count: columns)
     return [Float](unsafeUninitializedCapacity: a.count) { out, initialized in
       a.withUnsafeBufferPointer { a in
-        for b in 0..<batches {
-          let base = b * rows * columns
-          for r in 0..<rows {
-            for c in 0..<columns { out[base + c * rows + r] = a[base + r * columns + c] }
+        bias.withUnsafeBufferPointer { bias in
+          for b in 0..<batches {
+            let base = b * rows * columns
+            for r in 0..<rows {
+              for c in 0..<columns { out[base + c * rows + r] = a[base + r * columns + c] + bias[c] }
+            }
           }
         }
       }

@@ -50,18 +50,14 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, 
     "conv2d: input \(x.shape) with padding \(padding) is smaller than the kernel of weight \(weight.shape)")
   let (rows, k, positions) = (geometry.batch * geometry.positions, geometry.patchSize, geometry.positions)
   let cols = Kernels.im2col(x.scalars, geometry)
-  // Y' = cols · Wᵀ + b, [N·OH·OW, O], then each image's [OH·OW, O] block turned to [O, OH·OW].
-  var rowsOut: [Float]
-  if let bias {
-    rowsOut = Kernels.outputArray(count: rows * outputs)  // every row gets the bias next
-    Kernels.broadcastRows(bias.scalars, rows: rows, into: &rowsOut)
-  } else {
-    rowsOut = [Float](repeating: 0, count: rows * outputs)
-  }
+  // Y' = cols · Wᵀ, [N·OH·OW, O]; then each image's [OH·OW, O] block turned to [O, OH·OW],
+  // with the bias added in the same pass.
+  var rowsOut = Kernels.outputArray(count: rows * outputs)  // every element written: beta is 0
   Kernels.gemm(
     transposeA: false, transposeB: true, m: rows, n: outputs, k: k, alpha: 1,
-    a: cols, lda: k, b: weight.scalars, ldb: k, beta: 1, c: &rowsOut, ldc: outputs)
-  let y = Kernels.transposeBatches(rowsOut, batches: geometry.batch, rows: positions, columns: outputs)
+    a: cols, lda: k, b: weight.scalars, ldb: k, beta: 0, c: &rowsOut, ldc: outputs)
+  let y = Kernels.transposeBatches(
+    rowsOut, batches: geometry.batch, rows: positions, columns: outputs, addingColumnBias: bias?.scalars)
   let value = Tensor(
     shape: [geometry.batch, outputs, geometry.outputHeight, geometry.outputWidth], scalars: y)
   let (xShape, wShape, w0) = (x.shape, weight.shape, weight.scalars)
