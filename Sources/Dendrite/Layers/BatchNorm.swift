@@ -155,13 +155,7 @@ public struct BatchNorm: Layer {
 
   public var parameterValues: [Tensor] {
     get { [weight, bias] }
-    set {
-      precondition(newValue.count == 2, "BatchNorm has 2 parameters, got \(newValue.count)")
-      precondition(newValue[0].shape == weight.shape, "weight shape \(newValue[0].shape) ≠ \(weight.shape)")
-      precondition(newValue[1].shape == bias.shape, "bias shape \(newValue[1].shape) ≠ \(bias.shape)")
-      weight = newValue[0]
-      bias = newValue[1]
-    }
+    set { replaceWeightAndBias(&weight, &bias, with: newValue, layer: "BatchNorm") }
   }
 }
 
