@@ -18,6 +18,8 @@ private let convolutionCases: [ConvolutionCase] = [
   ConvolutionCase(n: 1, c: 2, h: 8, w: 7, o: 3, k: 3, stride: 2, padding: 0),
   ConvolutionCase(n: 3, c: 1, h: 4, w: 4, o: 2, k: 2, stride: 2, padding: 1),
   ConvolutionCase(n: 3, c: 3, h: 9, w: 6, o: 5, k: 1, stride: 2, padding: 1),
+  // Large enough that im2col, col2im and the axis swaps split across the kernel threads.
+  ConvolutionCase(n: 8, c: 4, h: 16, w: 15, o: 6, k: 3, stride: 1, padding: 1),
 ]
 
 /// A seeded tensor of standard normals pushed away from 0 (no relu kink is straddled).
@@ -153,6 +155,59 @@ struct ConvolutionTests {
         }
       }
     }
+  }
+
+  @Test("conv2d with the ReLU fused equals relu(conv2d), in values and gradients", arguments: [0, 1, 3, 5, 7])
+  func fusedReLU(_ caseIndex: Int) {
+    let testCase = convolutionCases[caseIndex]
+    let (s, p) = (testCase.stride, testCase.padding)
+    let x = sample(testCase.inputShape, seed: 14)
+    let weight = sample(testCase.weightShape, seed: 15)
+    let bias = sample([testCase.o], seed: 16)
+    let fused = conv2d(x, weight: weight, bias: bias, stride: s, padding: p, applyingReLU: true)
+    let separate = relu(conv2d(x, weight: weight, bias: bias, stride: s, padding: p))
+    #expect(fused.scalars == separate.scalars)
+    #expect(fused.scalars.contains(0) && fused.scalars.contains { $0 > 0 }, "both sides of the kink are exercised")
+    for (name, input) in [("x", 0), ("weight", 1), ("bias", 2)] {
+      func loss(_ value: Tensor, fusing: Bool) -> Tensor {
+        let (xs, ws, bs) = (input == 0 ? value : x, input == 1 ? value : weight, input == 2 ? value : bias)
+        return fusing
+          ? weightedSum(conv2d(xs, weight: ws, bias: bs, stride: s, padding: p, applyingReLU: true))
+          : weightedSum(relu(conv2d(xs, weight: ws, bias: bs, stride: s, padding: p)))
+      }
+      let at = [x, weight, bias][input]
+      let fusedGradient = gradient(at: at) { loss($0, fusing: true) }
+      let separateGradient = gradient(at: at) { loss($0, fusing: false) }
+      #expect(fusedGradient.scalars == separateGradient.scalars, "\(testCase.testDescription), \(name)")
+    }
+  }
+
+  @Test(
+    "max pooling matches its definition on planes wide enough for the vector path and at the buffer's end",
+    arguments: [[2, 3, 20, 37], [1, 1, 26, 26], [3, 2, 11, 11], [1, 2, 17, 16], [8, 8, 26, 27]])
+  func maxPoolAgainstDefinition(_ shape: [Int]) {
+    // Rounded values make ties common, so the first-maximum rule is exercised too.
+    let x = Tensor(shape: shape, scalars: sample(shape, seed: 21).scalars.map { ($0 * 2).rounded() })
+    let (planes, h, w) = (shape[0] * shape[1], shape[2], shape[3])
+    let (oh, ow) = (h / 2, w / 2)
+    var expected = [Float](repeating: 0, count: planes * oh * ow)
+    var expectedGradient = [Float](repeating: 0, count: x.scalarCount)
+    for plane in 0..<planes {
+      for i in 0..<oh {
+        for j in 0..<ow {
+          let offsets = [(0, 0), (0, 1), (1, 0), (1, 1)].map { a, b in plane * h * w + (2 * i + a) * w + 2 * j + b }
+          var best = offsets[0]
+          for offset in offsets.dropFirst() where x.scalars[offset] > x.scalars[best] { best = offset }
+          expected[(plane * oh + i) * ow + j] = x.scalars[best]
+          expectedGradient[best] += Float((plane * oh + i) * ow + j + 1)
+        }
+      }
+    }
+    #expect(maxPool2d(x, size: 2).scalars == expected)
+    // Output k weighs k + 1 in the sum, so each gradient says which output it came from.
+    let weights = Tensor(shape: [shape[0], shape[1], oh, ow], scalars: (1...(planes * oh * ow)).map(Float.init))
+    let g = gradient(at: x) { (maxPool2d($0, size: 2) * weights).sum() }
+    #expect(g.scalars == expectedGradient)
   }
 
   @Test("average pooling takes each window's mean")

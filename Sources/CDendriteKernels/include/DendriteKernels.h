@@ -99,6 +99,11 @@ static inline void dendrite_spin_pause(void) {
 /// Monotonic clock in nanoseconds.
 unsigned long long dendrite_now_ns(void);
 
+/// Makes glibc's malloc keep freed memory for reuse: blocks up to 32 MiB from the heap,
+/// and the heap trimmed only when over 1 GiB of it is free. Returns 1 when set, 0 where
+/// there is no such setting (not glibc).
+int dendrite_keep_freed_memory(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -17,3 +17,19 @@ public enum ComputeSettings {
   /// `"built-in"` (the kernels named by `gemmKernel`).
   public static var gemmBackend: String { Kernels.gemmBackend.rawValue }
 }
+
+extension ComputeSettings {
+  /// Asks the C allocator to keep memory that is freed for the next allocations instead of
+  /// handing it back to the system after every training step (glibc on Linux: arrays up
+  /// to 32 MiB come from the heap and the heap is trimmed only above 1 GiB free; elsewhere
+  /// nothing changes). A convolutional network allocates and frees several megabytes of
+  /// im2col matrices per step; returned to the system each time, every step would fault
+  /// those pages in again, a fifth of a small CNN's step time. Process-wide, so a library
+  /// leaves the choice to its program: `dendrite` calls it at start.
+  ///
+  ///     ComputeSettings.keepFreedMemoryForReuse()   // once, before training
+  ///
+  /// - Returns: whether the allocator took the setting (false where there is none).
+  @discardableResult
+  public static func keepFreedMemoryForReuse() -> Bool { Kernels.keepFreedMemoryForReuse() }
+}

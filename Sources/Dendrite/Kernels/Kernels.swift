@@ -1,9 +1,16 @@
+import CDendriteKernels
+
 /// The numerical kernels: the only place in Dendrite that touches unsafe pointers.
 ///
 /// Everything above this layer works on `[Float]` and shapes; the kernels take arrays and
 /// sizes and return arrays, so a faster backend (SIMD, threads, BLAS) can replace one entry
 /// point at a time without changing any caller.
 enum Kernels {}
+
+extension Kernels {
+  /// See ``ComputeSettings/keepFreedMemoryForReuse()``.
+  static func keepFreedMemoryForReuse() -> Bool { dendrite_keep_freed_memory() == 1 }
+}
 
 extension Kernels {
   /// An array of `count` floats whose contents are unspecified, for an output that a

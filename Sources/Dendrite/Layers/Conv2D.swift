@@ -99,6 +99,9 @@ public struct Conv2D: Layer {
       preconditionFailure(
         "Conv2D(\(inChannels) → \(outChannels)) got input of shape \(input.shape); expected [batch, \(inChannels), height, width]")
     }
+    if activation == .relu {
+      return conv2d(input, weight: weight, bias: bias, stride: stride, padding: padding, applyingReLU: true)
+    }
     return activation.apply(conv2d(input, weight: weight, bias: bias, stride: stride, padding: padding))
   }
 

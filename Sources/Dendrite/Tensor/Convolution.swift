@@ -6,13 +6,15 @@
 ///     x: [N, C, H, W]   W: [O, C, KH, KW]   b: [O]   →   y: [N, O, (H + 2p − KH)/s + 1, (W + 2p − KW)/s + 1]
 ///
 /// where x̃ is x with p rows and columns of zeros around each image. It runs as im2col and one
-/// GEMM for the whole batch: `cols` `[N·OH·OW, C·KH·KW]` holds every window as a row, and
-/// `Y = cols · Wᵀ + b` with W reshaped to `[O, C·KH·KW]`. The pullback is closed-form
-/// (G = ∂L/∂y, laid out as `[N·OH·OW, O]`):
+/// GEMM for the whole batch: `cols` `[C·KH·KW, N·OH·OW]` holds every window as a column, and
+/// `Y = W · cols + b` with W reshaped to `[O, C·KH·KW]`. The pullback is closed-form
+/// (G = ∂L/∂y, laid out as `[O, N·OH·OW]`):
 ///
-///     ∂L/∂W = Gᵀ · cols,   ∂L/∂b = Σ_{n,i,j} G,   ∂L/∂x = col2im(G · W)
+///     ∂L/∂W = G · colsᵀ,   ∂L/∂b = Σ_{n,i,j} G,   ∂L/∂x = col2im(Wᵀ · G)
 ///
-/// Only the gradients of inputs being differentiated are computed.
+/// Only the gradients of inputs being differentiated are computed. `applyingReLU` makes it
+/// max(0, y) in the same op (``Conv2D`` with a ReLU activation uses it), so that the ReLU
+/// costs no pass of its own: its pullback keeps G where the output is positive.
 ///
 ///     let x = Tensor(shape: [1, 1, 3, 3], scalars: [1, 2, 3, 4, 5, 6, 7, 8, 9])
 ///     let w = Tensor(shape: [1, 1, 2, 2], scalars: [1, 0, 0, 1])        // x[i, j] + x[i+1, j+1]
@@ -20,7 +22,9 @@
 ///
 /// - Precondition: x is `[N, C, H, W]`, weight `[O, C, KH, KW]` with the same C, bias nil or
 ///   `[O]`, stride ≥ 1, padding ≥ 0, and the padded input is at least as large as the kernel.
-public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Int = 0) -> Tensor {
+public func conv2d(
+  _ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Int = 0, applyingReLU: Bool = false
+) -> Tensor {
   if x.rank == 4, weight.rank == 4, x.shape[1] != weight.shape[1],
     ForwardInspector.reportMismatch(
       "takes \(weight.shape[1]) channels (weight \(weight.shape)) but gets \(x.shape[1]) (input \(x.shape))")
@@ -48,43 +52,45 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, 
   precondition(
     x.shape[2] + 2 * padding >= weight.shape[2] && x.shape[3] + 2 * padding >= weight.shape[3],
     "conv2d: input \(x.shape) with padding \(padding) is smaller than the kernel of weight \(weight.shape)")
-  let (rows, k, positions) = (geometry.batch * geometry.positions, geometry.patchSize, geometry.positions)
+  let (columns, k, positions) = (geometry.batch * geometry.positions, geometry.patchSize, geometry.positions)
   let cols = Kernels.im2col(x.scalars, geometry)
-  // Y' = cols · Wᵀ, [N·OH·OW, O]; then each image's [OH·OW, O] block turned to [O, OH·OW],
+  // Y' = W · cols, [O, N·OH·OW]; then its [O, N] blocks of OH·OW swapped to NCHW [N, O],
   // with the bias added in the same pass.
-  var rowsOut = Kernels.outputArray(count: rows * outputs)  // every element written: beta is 0
+  var product = Kernels.outputArray(count: outputs * columns)  // every element written: beta is 0
   Kernels.gemm(
-    transposeA: false, transposeB: true, m: rows, n: outputs, k: k, alpha: 1,
-    a: cols, lda: k, b: weight.scalars, ldb: k, beta: 0, c: &rowsOut, ldc: outputs)
-  let y = Kernels.transposeBatches(
-    rowsOut, batches: geometry.batch, rows: positions, columns: outputs, addingColumnBias: bias?.scalars)
+    transposeA: false, transposeB: false, m: outputs, n: columns, k: k, alpha: 1,
+    a: weight.scalars, lda: k, b: cols, ldb: columns, beta: 0, c: &product, ldc: columns)
+  let y = Kernels.swapLeadingAxes(
+    product, outer: outputs, inner: geometry.batch, block: positions, addingOuterBias: bias?.scalars,
+    rectifying: applyingReLU)
   let value = Tensor(
     shape: [geometry.batch, outputs, geometry.outputHeight, geometry.outputWidth], scalars: y)
   let (xShape, wShape, w0) = (x.shape, weight.shape, weight.scalars)
   // Without a bias the op has two inputs; the pullback is the same.
   func pullback(_ g: Tensor, _ needsX: Bool, _ needsW: Bool, _ needsB: Bool) -> (Tensor?, Tensor?, Tensor?) {
-    let gRows = Kernels.transposeBatches(g.scalars, batches: geometry.batch, rows: outputs, columns: positions)
+    // G' = ∂L/∂z as [O, N·OH·OW], the layout of the forward product (z before the ReLU:
+    // ∂L/∂z = ∂L/∂y where y > 0, else 0).
+    let gRows = Kernels.swapLeadingAxes(
+      g.scalars, outer: geometry.batch, inner: outputs, block: positions, keepingWherePositive: applyingReLU ? y : nil)
     var dx: Tensor?
     var dw: Tensor?
     var db: Tensor?
     if needsX {
-      var dcols = Kernels.outputArray(count: rows * k)
+      var dcols = Kernels.outputArray(count: k * columns)
       Kernels.gemm(
-        transposeA: false, transposeB: false, m: rows, n: k, k: outputs, alpha: 1,
-        a: gRows, lda: outputs, b: w0, ldb: k, beta: 0, c: &dcols, ldc: k)
+        transposeA: true, transposeB: false, m: k, n: columns, k: outputs, alpha: 1,
+        a: w0, lda: k, b: gRows, ldb: columns, beta: 0, c: &dcols, ldc: columns)
       dx = Tensor(shape: xShape, scalars: Kernels.col2im(dcols, geometry))
     }
     if needsW {
       var dwScalars = Kernels.outputArray(count: outputs * k)
       Kernels.gemm(
-        transposeA: true, transposeB: false, m: outputs, n: k, k: rows, alpha: 1,
-        a: gRows, lda: outputs, b: cols, ldb: k, beta: 0, c: &dwScalars, ldc: k)
+        transposeA: false, transposeB: true, m: outputs, n: k, k: columns, alpha: 1,
+        a: gRows, lda: columns, b: cols, ldb: columns, beta: 0, c: &dwScalars, ldc: k)
       dw = Tensor(shape: wShape, scalars: dwScalars)
     }
     if needsB {
-      var sums = [Float](repeating: 0, count: outputs)
-      Kernels.columnSums(gRows, rows: rows, cols: outputs, alpha: 1, beta: 0, into: &sums)
-      db = Tensor(shape: [outputs], scalars: sums)
+      db = Tensor(shape: [outputs], scalars: Kernels.rowSums(gRows, rows: outputs, columns: columns))
     }
     return (dx, dw, db)
   }

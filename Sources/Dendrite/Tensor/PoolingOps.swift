@@ -14,33 +14,11 @@
 /// - Precondition: x is `[N, C, H, W]` with H, W ≥ size; size, stride ≥ 1.
 public func maxPool2d(_ x: Tensor, size: Int, stride: Int? = nil) -> Tensor {
   let geometry = poolingGeometry(x, size: size, stride: stride, op: "maxPool2d")
-  let (oh, ow) = (geometry.outputHeight, geometry.outputWidth)
-  let planes = geometry.batch * geometry.channels
-  var y = [Float](repeating: 0, count: planes * oh * ow)
-  var argmax = [Int](repeating: 0, count: y.count)
-  let scalars = x.scalars
-  var out = 0
-  for plane in 0..<planes {
-    let base = plane * geometry.height * geometry.width
-    for i in 0..<oh {
-      for j in 0..<ow {
-        var best = base + (i * geometry.stride) * geometry.width + j * geometry.stride
-        for a in 0..<size {
-          let row = base + (i * geometry.stride + a) * geometry.width + j * geometry.stride
-          for b in 0..<size where scalars[row + b] > scalars[best] { best = row + b }
-        }
-        y[out] = scalars[best]
-        argmax[out] = best
-        out += 1
-      }
-    }
-  }
+  let (values, argmax) = Kernels.maxPool(x.scalars, geometry)
+  let value = Tensor(shape: [geometry.batch, geometry.channels, geometry.outputHeight, geometry.outputWidth], scalars: values)
   let xShape = x.shape
-  let value = Tensor(shape: [geometry.batch, geometry.channels, oh, ow], scalars: y)
   return Tensor.recording(value, from: x) { g in
-    var dx = [Float](repeating: 0, count: xShape.reduce(1, *))
-    for (index, source) in argmax.enumerated() { dx[source] += g.scalars[index] }
-    return Tensor(shape: xShape, scalars: dx)
+    Tensor(shape: xShape, scalars: Kernels.maxPoolBackward(g.scalars, argmax: argmax, geometry))
   }
 }
 
@@ -57,42 +35,12 @@ public func maxPool2d(_ x: Tensor, size: Int, stride: Int? = nil) -> Tensor {
 /// - Precondition: x is `[N, C, H, W]` with H, W ≥ size; size, stride ≥ 1.
 public func avgPool2d(_ x: Tensor, size: Int, stride: Int? = nil) -> Tensor {
   let geometry = poolingGeometry(x, size: size, stride: stride, op: "avgPool2d")
-  let (oh, ow) = (geometry.outputHeight, geometry.outputWidth)
-  let planes = geometry.batch * geometry.channels
-  let (height, width, step) = (geometry.height, geometry.width, geometry.stride)
-  let scale = 1 / Float(size * size)
-  var y = [Float](repeating: 0, count: planes * oh * ow)
-  let scalars = x.scalars
-  for plane in 0..<planes {
-    let base = plane * height * width
-    for i in 0..<oh {
-      for j in 0..<ow {
-        var sum: Float = 0
-        for a in 0..<size {
-          let row = base + (i * step + a) * width + j * step
-          for b in 0..<size { sum += scalars[row + b] }
-        }
-        y[(plane * oh + i) * ow + j] = sum * scale
-      }
-    }
-  }
+  let value = Tensor(
+    shape: [geometry.batch, geometry.channels, geometry.outputHeight, geometry.outputWidth],
+    scalars: Kernels.averagePool(x.scalars, geometry))
   let xShape = x.shape
-  let value = Tensor(shape: [geometry.batch, geometry.channels, oh, ow], scalars: y)
   return Tensor.recording(value, from: x) { g in
-    var dx = [Float](repeating: 0, count: xShape.reduce(1, *))
-    for plane in 0..<planes {
-      let base = plane * height * width
-      for i in 0..<oh {
-        for j in 0..<ow {
-          let share = g.scalars[(plane * oh + i) * ow + j] * scale
-          for a in 0..<size {
-            let row = base + (i * step + a) * width + j * step
-            for b in 0..<size { dx[row + b] += share }
-          }
-        }
-      }
-    }
-    return Tensor(shape: xShape, scalars: dx)
+    Tensor(shape: xShape, scalars: Kernels.averagePoolBackward(g.scalars, geometry))
   }
 }
 
