@@ -19,6 +19,12 @@ bench folder; re-implemented here so that this script stands alone):
   same convention (default_rng(seed + 1), a fresh generator).
 * GEMM: C(M, N) = A(M, K) @ B(K, N), float32, 2*M*K*N flops per product, at one thread and
   at --threads threads.
+* CNN (PyTorch only among the peers): conv(32,3), relu, maxpool(2), conv(64,3), relu,
+  maxpool(2), flatten, dense(128), relu, dense(10) on 28x28 single-channel images (NCHW),
+  softmax cross-entropy, Adam at 1e-3 (beta 0.9/0.999, eps 1e-8), batches of 64: 4 batches of
+  pixels U(0, 1) with labels argmax(X @ Wt), Wt ~ N(0, 1), from default_rng(seed + 2);
+  He-uniform conv weights U(-l, l), l = sqrt(6 / fan_in), Glorot-uniform dense weights, zero
+  biases, from default_rng(seed + 3); `--cnn-warmup` untimed then `--cnn-steps` timed steps.
 
 Dendrite cannot reproduce numpy's random numbers, so this script writes everything random
 (initial weights, batches, labels) to a workload file, and Dendrite (`dendrite bench
@@ -34,6 +40,11 @@ little-endian data. Every tensor is F32 (Dendrite reads F32 only):
     mlp.labels    [8, 128]    class indices 0..9 stored as F32 (exact); peers read int64
     tiny.L.weight [out, in], tiny.L.bias [out]   (2-4-1)
     tiny.inputs   [4, 2], tiny.targets [4, 1]    (XOR)
+    cnn.conv1.weight [32, 1, 3, 3], cnn.conv1.bias [32], cnn.conv2.weight [64, 32, 3, 3],
+    cnn.conv2.bias [64], cnn.fc1.weight [128, 1600], cnn.fc1.bias [128], cnn.fc2.weight [10, 128],
+    cnn.fc2.bias [10]             PyTorch's layouts
+    cnn.inputs    [4, 64, 784]    images as rows of 28 x 28 pixels
+    cnn.labels    [4, 64]         class indices as F32
 
 Usage:
     swift build -c release
@@ -68,6 +79,12 @@ MLP_LR = 0.01
 TINY_LR = 0.1
 TINY_WARMUP = 500
 TINY_STEPS = 5000
+CNN_BATCH = 64
+CNN_BATCHES = 4
+CNN_LR = 1e-3
+CNN_SHAPES = [("conv1.weight", (32, 1, 3, 3)), ("conv1.bias", (32,)), ("conv2.weight", (64, 32, 3, 3)),
+              ("conv2.bias", (64,)), ("fc1.weight", (128, 1600)), ("fc1.bias", (128,)),
+              ("fc2.weight", (10, 128)), ("fc2.bias", (10,))]
 GEMM_SHAPES = [(128, 784, 256), (256, 256, 256), (1024, 1024, 1024)]
 PEERS = ["numpy", "torch", "jax", "tf"]
 PEER_MODULES = {"numpy": "numpy", "torch": "torch", "jax": "jax", "tf": "tensorflow"}
@@ -173,8 +190,81 @@ def make_workload(path, seed):
         tensors += [("tiny.%d.weight" % l, W.T), ("tiny.%d.bias" % l, b)]  # [out, in]
     tensors.append(("tiny.inputs", np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)))
     tensors.append(("tiny.targets", np.array([[0], [1], [1], [0]], dtype=np.float32)))
+    tensors += cnn_tensors(seed)
     write_safetensors(path, tensors, {"dendrite.workload_format": "1",
                                       "generator": "Scripts/bench_peers.py", "seed": seed})
+
+
+def cnn_tensors(seed):
+    """The CNN part of the workload file (layout in this script's docstring)."""
+    import numpy as np
+    data = np.random.default_rng(seed + 2)
+    X = data.uniform(0.0, 1.0, size=(CNN_BATCHES * CNN_BATCH, 784)).astype(np.float32)
+    Wt = data.standard_normal((784, 10), dtype=np.float32)
+    y = np.argmax(X.astype(np.float64) @ Wt.astype(np.float64), axis=1)
+    weights = np.random.default_rng(seed + 3)
+    tensors = []
+    for name, shape in CNN_SHAPES:
+        if len(shape) == 1:
+            value = np.zeros(shape, dtype=np.float32)
+        else:
+            fan_out, fan_in = shape[0], int(np.prod(shape[1:]))
+            lim = np.sqrt(6.0 / fan_in) if len(shape) == 4 else np.sqrt(6.0 / (fan_in + fan_out))
+            value = weights.uniform(-lim, lim, size=shape).astype(np.float32)
+        tensors.append(("cnn." + name, value))
+    tensors.append(("cnn.inputs", X.reshape(CNN_BATCHES, CNN_BATCH, 784)))
+    tensors.append(("cnn.labels", y.reshape(CNN_BATCHES, CNN_BATCH).astype(np.float32)))
+    return tensors
+
+
+def load_cnn(path):
+    """({name: array} parameters, [(X [64, 784], y int64)]) of the workload's CNN, or None."""
+    import numpy as np
+    t = read_safetensors(path)
+    if "cnn.inputs" not in t:
+        return None
+    params = {name: t["cnn." + name] for name, _ in CNN_SHAPES}
+    batches = [(np.ascontiguousarray(X), labels.astype(np.int64)) for X, labels in zip(t["cnn.inputs"], t["cnn.labels"])]
+    return params, batches
+
+
+class TorchCNN:
+    """The CNN as an eager nn.Sequential with torch.optim.Adam, the workload's weights loaded."""
+
+    def __init__(self, params, batches, threads):
+        import torch
+        import torch.nn as nn
+        torch.set_num_threads(threads)
+        try:
+            torch.set_num_interop_threads(threads)
+        except RuntimeError:
+            pass
+        self.torch = torch
+        self.version = torch.__version__
+        self.model = nn.Sequential(
+            nn.Unflatten(1, (1, 28, 28)), nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+            nn.Linear(1600, 128), nn.ReLU(), nn.Linear(128, 10))
+        names = {"conv1": 1, "conv2": 4, "fc1": 8, "fc2": 10}
+        state = {"%d.%s" % (names[name.split(".")[0]], name.split(".")[1]): torch.from_numpy(value.copy())
+                 for name, value in params.items()}
+        self.model.load_state_dict(state, strict=True)
+        self.opt = torch.optim.Adam(self.model.parameters(), lr=CNN_LR, betas=(0.9, 0.999), eps=1e-8)
+        self.batches = [(torch.from_numpy(X), torch.from_numpy(y)) for X, y in batches]
+
+    def step(self, i):
+        X, y = self.batches[i % len(self.batches)]
+        self.opt.zero_grad(set_to_none=True)
+        loss = self.torch.nn.functional.cross_entropy(self.model(X), y)
+        loss.backward()
+        self.opt.step()
+        return loss.detach()
+
+    def sync(self, handle):
+        pass
+
+    def value(self, handle):
+        return float(handle.item())
 
 
 def load_workload(path):
@@ -494,6 +584,11 @@ def peer_main(args):
             "tiny_final_loss": tiny_loss,
             "gemm": measure_gemm(args.peer, args.threads),
         }
+        cnn = load_cnn(args.workload) if args.peer == "torch" and args.cnn_steps > 0 else None
+        if cnn is not None:
+            cnn_seconds, cnn_loss = time_steps(TorchCNN(cnn[0], cnn[1], args.threads), args.cnn_warmup, args.cnn_steps)
+            record["cnn_samples_per_s"] = round(CNN_BATCH * args.cnn_steps / cnn_seconds)
+            record["cnn_final_loss"] = cnn_loss
     record["peak_rss_mb"] = round(peak_rss_mb(), 1)
     record["env"] = {k: os.environ.get(k) for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
     sys.stdout.write(json.dumps(record) + "\n")
@@ -514,7 +609,7 @@ def run_json(command, threads):
 
 def run_dendrite(args, workload):
     base = [args.dendrite, "bench", "--json", "--workload", workload, "--steps", str(args.steps),
-            "--tiny-steps", str(args.tiny_steps)]
+            "--tiny-steps", str(args.tiny_steps), "--cnn-steps", str(args.cnn_steps)]
     record = run_json(base + ["--threads", str(args.threads)], args.threads)
     record.setdefault("version", dendrite_version(args.dendrite))
     have = {g["threads"] for g in record["gemm"]}
@@ -549,7 +644,8 @@ def run_peer(args, name, workload):
     """One peer in fresh processes, so that its memory and threads are its own."""
     base = [sys.executable, os.path.abspath(__file__), "--peer", name, "--workload", workload,
             "--steps", str(args.steps), "--warmup", str(args.warmup),
-            "--tiny-steps", str(args.tiny_steps)]
+            "--tiny-steps", str(args.tiny_steps), "--cnn-steps", str(args.cnn_steps),
+            "--cnn-warmup", str(args.cnn_warmup)]
     record = run_json(base + ["--threads", str(args.threads)], args.threads)
     if args.threads != 1:
         record["gemm"] += run_json(base + ["--threads", "1", "--part", "gemm"], 1)["gemm"]
@@ -580,6 +676,11 @@ def summarize(runs):
             "tiny_tape_step_us_median": statistics.median(
                 [r["tiny_tape_step_us"] for r in records if "tiny_tape_step_us" in r] or [float("nan")]),
             "peak_rss_mb_median": statistics.median(r["peak_rss_mb"] for r in records),
+            "cnn_samples_per_s_median": statistics.median(
+                [r["cnn_samples_per_s"] for r in records if "cnn_samples_per_s" in r] or [float("nan")]),
+            "cnn_samples_per_s_best": max(
+                [r["cnn_samples_per_s"] for r in records if "cnn_samples_per_s" in r] or [float("nan")]),
+            "cnn_final_loss": records[-1].get("cnn_final_loss", float("nan")),
             "gemm_gflops_median": {k: statistics.median(v) for k, v in gemm.items()},
             "gemm_gflops_best": {k: max(v) for k, v in gemm.items()},
         }
@@ -596,6 +697,8 @@ def ratios(summary, peer="best"):
             continue
         r = {"mlp_samples_per_s": d["mlp_samples_per_s_median"] / s["mlp_samples_per_s_" + peer],
              "tiny_steps_per_s": s["tiny_step_us_" + peer] / d["tiny_step_us_median"]}
+        if s["cnn_samples_per_s_" + peer] == s["cnn_samples_per_s_" + peer]:  # not NaN
+            r["cnn_samples_per_s"] = d["cnn_samples_per_s_median"] / s["cnn_samples_per_s_" + peer]
         for key, value in s["gemm_gflops_" + peer].items():
             if key in d["gemm_gflops_median"] and value > 0:
                 r["gemm " + key] = d["gemm_gflops_median"][key] / value
@@ -615,6 +718,10 @@ def paired_ratios(runs):
         pairs = list(zip(d, records))
         r = {"mlp_samples_per_s": statistics.median(a["mlp_samples_per_s"] / b["mlp_samples_per_s"] for a, b in pairs),
              "tiny_steps_per_s": statistics.median(b["tiny_step_us"] / a["tiny_step_us"] for a, b in pairs)}
+        cnn_pairs = [a["cnn_samples_per_s"] / b["cnn_samples_per_s"] for a, b in pairs
+                     if "cnn_samples_per_s" in a and "cnn_samples_per_s" in b]
+        if cnn_pairs:
+            r["cnn_samples_per_s"] = statistics.median(cnn_pairs)
         keys = {"%s@%d" % (g["shape"], g["threads"]) for g in records[0]["gemm"]}
         for key in sorted(keys):
             values = []
@@ -654,6 +761,14 @@ def print_report(summary, ratio, median_ratio, paired, unavailable, args, worklo
                      "%.7g" % s["tiny_final_loss"], "%.1f" % s["peak_rss_mb_median"]])
     print_table(["framework", "version", "MLP samples/s median", "best", "MLP final loss",
                  "tiny µs median", "best", "tiny final loss", "peak RSS MB"], rows)
+    cnn_rows = [[name, "%.0f" % s["cnn_samples_per_s_median"], "%.0f" % s["cnn_samples_per_s_best"],
+                 "%.7g" % s["cnn_final_loss"]]
+                for name, s in summary.items() if s["cnn_samples_per_s_median"] == s["cnn_samples_per_s_median"]]
+    if cnn_rows:
+        print()
+        print("CNN (conv32-conv64-dense128 on 28x28, batch 64, Adam 1e-3), %d steps after %d warmup"
+              % (args.cnn_steps, args.cnn_warmup))
+        print_table(["framework", "CNN samples/s median", "best", "CNN final loss"], cnn_rows)
     print()
     keys = []
     for s in summary.values():
@@ -670,7 +785,7 @@ def print_report(summary, ratio, median_ratio, paired, unavailable, args, worklo
     if ratio:
         print()
         print("Speed ratios, Dendrite median / peer best (above 1: Dendrite faster)")
-        cols = ["mlp_samples_per_s", "tiny_steps_per_s"] + ["gemm " + k for k in keys]
+        cols = ["mlp_samples_per_s", "cnn_samples_per_s", "tiny_steps_per_s"] + ["gemm " + k for k in keys]
         print_table(["peer"] + [c.replace("gemm ", "") for c in cols],
                     [[name] + ["%.2f" % r[c] if c in r else "-" for c in cols]
                      for name, r in ratio.items()])
@@ -716,6 +831,10 @@ def main(argv=None):
                    help="untimed MLP steps first; dendrite bench uses 30 (default %(default)s)")
     p.add_argument("--tiny-steps", type=int, default=TINY_STEPS,
                    help="timed tiny-network steps, after %d untimed (default %%(default)s)" % TINY_WARMUP)
+    p.add_argument("--cnn-steps", type=int, default=40,
+                   help="timed CNN steps, Dendrite and PyTorch; 0 skips the CNN (default %(default)s)")
+    p.add_argument("--cnn-warmup", type=int, default=5,
+                   help="untimed CNN steps first; dendrite bench uses 5 (default %(default)s)")
     p.add_argument("--seed", type=int, default=0, help="workload seed (default %(default)s)")
     p.add_argument("--peers", default=",".join(PEERS),
                    help="peers to run when importable (default %(default)s)")
@@ -725,8 +844,9 @@ def main(argv=None):
     p.add_argument("--peer", choices=PEERS, help=argparse.SUPPRESS)
     p.add_argument("--part", choices=["main", "gemm"], default="main", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
-    if min(args.rounds, args.threads, args.steps, args.tiny_steps) < 1 or args.warmup < 0:
-        p.error("--rounds, --threads, --steps and --tiny-steps must be positive, --warmup not negative")
+    if min(args.rounds, args.threads, args.steps, args.tiny_steps) < 1 or min(args.warmup, args.cnn_steps, args.cnn_warmup) < 0:
+        p.error("--rounds, --threads, --steps and --tiny-steps must be positive, --warmup, --cnn-steps and "
+                "--cnn-warmup not negative")
 
     if args.peer:
         peer_main(args)
@@ -779,7 +899,8 @@ def main(argv=None):
         if args.json:
             print(json.dumps({"config": {"rounds": args.rounds, "threads": args.threads,
                                          "steps": args.steps, "warmup": args.warmup,
-                                         "tiny_steps": args.tiny_steps,
+                                         "tiny_steps": args.tiny_steps, "cnn_steps": args.cnn_steps,
+                                         "cnn_warmup": args.cnn_warmup,
                                          "seed": args.seed, "workload": args.workload},
                               "runs": runs, "summary": summary, "ratios": ratio,
                               "ratios_to_median": median_ratio, "ratios_paired": paired,

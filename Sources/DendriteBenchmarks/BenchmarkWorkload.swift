@@ -16,6 +16,7 @@ import Dendrite
 ///     mlp.labels     [batches, batch]       class indices stored as floats (0, 1, …, classes − 1)
 ///     tiny.L.weight  [out, in], tiny.L.bias [out]   the tiny network (2-4-1)
 ///     tiny.inputs    [samples, in], tiny.targets [samples, out]   (XOR: 4 × 2 and 4 × 1)
+///     cnn.*          the convolutional network, optional (``CNNWorkload``)
 ///     __metadata__   {"dendrite.workload_format": "1", …}
 ///
 /// The MLP's hidden layers use ReLU and the tiny network's sigmoid; both end linear.
@@ -37,6 +38,9 @@ public struct BenchmarkWorkload: Sendable, Equatable {
   public var tinyTargets: Tensor
   /// Where the workload came from: `"synthetic (seed 0)"` or the file's path.
   public var source: String
+  /// The convolutional network's part (``CNNWorkload``); nil for a file written before the
+  /// CNN benchmark, whose CNN is then not measured.
+  public var cnn: CNNWorkload?
 
   /// One dense layer's parameters, as ``Dense/init(weight:bias:activation:)`` takes them.
   ///
@@ -60,8 +64,9 @@ public struct BenchmarkWorkload: Sendable, Equatable {
   ///                               tinyLayers: tiny, tinyInputs: xor, tinyTargets: targets, source: "test")
   public init(
     mlpLayers: [DenseParameters], mlpInputs: [Tensor], mlpClassIndices: [[Int]],
-    tinyLayers: [DenseParameters], tinyInputs: Tensor, tinyTargets: Tensor, source: String
+    tinyLayers: [DenseParameters], tinyInputs: Tensor, tinyTargets: Tensor, source: String, cnn: CNNWorkload? = nil
   ) {
+    self.cnn = cnn
     self.mlpLayers = mlpLayers
     self.mlpInputs = mlpInputs
     self.mlpClassIndices = mlpClassIndices
@@ -87,7 +92,7 @@ public struct BenchmarkWorkload: Sendable, Equatable {
   public func makeTinyNetwork() -> Sequential { Self.model(tinyLayers, hidden: .sigmoid) }
 
   /// Dendrite's own workload with the peers' shapes: MLP 784-256-128-10 on 8 batches of 128,
-  /// tiny 2-4-1 on XOR. X ~ N(0, 1) and a random linear teacher Wt ~ N(0, 1) come from
+  /// tiny 2-4-1 on XOR, and the CNN of ``CNNWorkload/synthetic(seed:batchSize:batchCount:)``. X ~ N(0, 1) and a random linear teacher Wt ~ N(0, 1) come from
   /// `RandomGenerator(seed: seed)`, label = argmax(X·Wt); Glorot-uniform weights and zero
   /// biases from `RandomGenerator(seed: seed + 1)`, layer by layer (a fresh one for the tiny
   /// network). Same conventions as the peers, different random numbers: the final loss is
@@ -96,7 +101,7 @@ public struct BenchmarkWorkload: Sendable, Equatable {
   ///     let workload = BenchmarkWorkload.synthetic()
   public static func synthetic(
     seed: UInt64 = 0, layerSizes: [Int] = [784, 256, 128, 10], batchSize: Int = 128, batchCount: Int = 8,
-    tinyLayerSizes: [Int] = [2, 4, 1]
+    tinyLayerSizes: [Int] = [2, 4, 1], cnnBatchSize: Int = 64, cnnBatchCount: Int = 4
   ) -> BenchmarkWorkload {
     precondition(layerSizes.count >= 2 && batchSize > 0 && batchCount > 0, "synthetic workload: bad sizes")
     let (inputSize, classes) = (layerSizes[0], layerSizes[layerSizes.count - 1])
@@ -114,7 +119,7 @@ public struct BenchmarkWorkload: Sendable, Equatable {
     return BenchmarkWorkload(
       mlpLayers: glorotLayers(layerSizes, seed: seed + 1), mlpInputs: inputs, mlpClassIndices: classIndices,
       tinyLayers: glorotLayers(tinyLayerSizes, seed: seed + 1), tinyInputs: xor,
-      tinyTargets: Tensor([[0], [1], [1], [0]]), source: "synthetic (seed \(seed))")
+      tinyTargets: Tensor([[0], [1], [1], [0]]), source: "synthetic (seed \(seed))", cnn: .synthetic(seed: seed, batchSize: cnnBatchSize, batchCount: cnnBatchCount))
   }
 
   /// Reads a workload file (format in the type's documentation) and checks it.
@@ -161,6 +166,7 @@ public struct BenchmarkWorkload: Sendable, Equatable {
       tensors += [("tiny.\(index).weight", layer.weight), ("tiny.\(index).bias", layer.bias)]
     }
     tensors += [("tiny.inputs", tinyInputs), ("tiny.targets", tinyTargets)]
+    tensors += cnn?.tensors ?? []
     return SafetensorsFile(tensors: tensors, metadata: ["dendrite.workload_format": Self.formatVersion])
   }
 
@@ -241,10 +247,15 @@ extension BenchmarkWorkload {
     let mlpInputs = (0..<batches).map { b in
       Tensor(shape: [batch, features], scalars: Array(inputs.scalars[(b * batchSize)..<((b + 1) * batchSize)]))
     }
-    let workload = BenchmarkWorkload(
+    var workload = BenchmarkWorkload(
       mlpLayers: mlpLayers, mlpInputs: mlpInputs, mlpClassIndices: classIndices,
       tinyLayers: try layers("tiny"), tinyInputs: try tensor("tiny.inputs"), tinyTargets: try tensor("tiny.targets"),
       source: source)
+    do {
+      workload.cnn = try CNNWorkload.decode(file)
+    } catch {
+      throw WorkloadProblem(problem: error.problem)
+    }
     try workload.check()
     return workload
   }

@@ -14,7 +14,11 @@ import Foundation
 ///   tape (`model.valueWithGradients` and `optimizer.update`, the path `fit` takes with a
 ///   custom objective and any code that differentiates its own function).
 ///
-/// The trainings are ``MLPTraining`` and ``TinyTraining`` and the products
+/// - CNN: the workload's ``CNNWorkload`` (two 3×3 convolutions, max pooling, two dense
+///   layers), softmax cross-entropy, Adam at 1e-3, batches of 64; `cnnWarmupSteps` untimed
+///   steps, then `cnnSteps` timed ones.
+///
+/// The trainings are ``MLPTraining``, ``CNNTraining`` and ``TinyTraining`` and the products
 /// ``GEMMOperands``, which the Benchmarks/ package times too.
 ///
 /// A final loss is the loss of the last timed step, computed before its update. With a
@@ -32,7 +36,11 @@ public struct SpeedBenchmark: Sendable {
   public var tinySteps: Int
   /// Untimed tiny-network steps first.
   public var tinyWarmupSteps: Int
-  /// What the two networks train on and start from.
+  /// Timed CNN steps (after `cnnWarmupSteps` untimed ones); 0 skips the CNN.
+  public var cnnSteps: Int = 40
+  /// Untimed CNN steps first.
+  public var cnnWarmupSteps: Int = 5
+  /// What the networks train on and start from.
   public var workload: BenchmarkWorkload
   /// The MLP's SGD learning rate (0.01, as the peers).
   public var mlpLearningRate: Float = 0.01
@@ -81,6 +89,10 @@ public struct SpeedBenchmark: Sendable {
     public var tapeTinyFinalLoss: Float = .nan
     /// What the tape costs, from ``measureTapeOverhead()``.
     public var tapeOverhead = TapeOverhead(forwardOpMicroseconds: 0, recordedOpMicroseconds: 0, fixedMicroseconds: 0)
+    /// CNN training throughput (batch · steps / seconds); nil when not measured.
+    public var cnnSamplesPerSecond: Double? = nil
+    /// The CNN's loss at its last timed step, before that step's update; nil when not measured.
+    public var cnnFinalLoss: Float? = nil
     /// GEMM throughput per shape.
     public var gemm: [GEMMFigure]
     /// The process's peak resident set size, in MB.
@@ -97,12 +109,30 @@ public struct SpeedBenchmark: Sendable {
     let tiny = measureTinyNetwork()
     let tapeTiny = measureTinyNetworkOnTape()
     let tapeOverhead = measureTapeOverhead()
-    return Figures(
+    let cnn = measureCNN()
+    var figures = Figures(
       mlpSamplesPerSecond: mlp.samplesPerSecond, mlpFinalLoss: mlp.finalLoss,
       tinyStepMicroseconds: tiny.microsecondsPerStep, tinyFinalLoss: tiny.finalLoss,
       tapeTinyStepMicroseconds: tapeTiny.microsecondsPerStep, tapeTinyFinalLoss: tapeTiny.finalLoss,
       tapeOverhead: tapeOverhead,
       gemm: measureGEMM(), peakRSSMegabytes: Self.peakRSSMegabytes(), mlpPeakRSSMegabytes: mlpPeak)
+    (figures.cnnSamplesPerSecond, figures.cnnFinalLoss) = (cnn?.samplesPerSecond, cnn?.finalLoss)
+    return figures
+  }
+
+  /// Trains the workload's CNN (``CNNTraining``); samples per second over the timed steps
+  /// and the final loss, or nil when the workload has no CNN or `cnnSteps` is 0.
+  ///
+  ///     let (speed, loss) = SpeedBenchmark(workload: .synthetic()).measureCNN() ?? (0, .nan)
+  public func measureCNN() -> (samplesPerSecond: Double, finalLoss: Float)? {
+    guard let cnn = workload.cnn, cnnSteps > 0 else { return nil }
+    let training = CNNTraining(workload: cnn)
+    var loss: Float = .nan
+    for _ in 0..<cnnWarmupSteps { loss = training.step() }
+    let start = DispatchTime.now().uptimeNanoseconds
+    for _ in 0..<cnnSteps { loss = training.step() }
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    return (Double(cnnSteps * training.batchSize) / seconds, loss)
   }
 
   /// Trains the workload's MLP; samples per second over the timed steps and the final loss.

@@ -19,6 +19,9 @@ struct DendriteCommand: ParsableCommand {
   /// ArgumentParser's own messages (a missing or unknown option, a value that is not a
   /// number) get a pointer to `--help`; ours name the option first and carry their hint.
   static func main() {
+    // Training allocates and frees the same large arrays every step (a CNN's im2col
+    // matrices): keep freed memory for reuse rather than faulting it in again.
+    ComputeSettings.keepFreedMemoryForReuse()
     do {
       var command = try parseAsRoot()
       try command.run()

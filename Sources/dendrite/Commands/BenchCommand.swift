@@ -9,9 +9,10 @@ struct BenchCommand: ParsableCommand {
     commandName: "bench",
     abstract: "Measure training speed (MLP samples/s, tiny-step µs), GEMM GFLOP/s and peak memory.",
     discussion: """
-      MLP 784-256-128-10 (ReLU, softmax cross-entropy, batch 128, SGD at 0.01) and a tiny \
-      2-4-1 network on XOR (sigmoid, MSE, SGD at 0.1), as the peers' benchmarks. With \
-      --workload, both start from the file's weights and train on its batches, so the final \
+      MLP 784-256-128-10 (ReLU, softmax cross-entropy, batch 128, SGD at 0.01), a small CNN \
+      on 28×28 images (conv(32,3), relu, maxpool(2), conv(64,3), relu, maxpool(2), flatten, \
+      dense(128), relu, dense(10); batch 64, Adam at 1e-3) and a tiny 2-4-1 network on XOR \
+      (sigmoid, MSE, SGD at 0.1), as the peers' benchmarks. With --workload, all start from the file's weights and train on its batches, so the final \
       losses equal those of numpy, PyTorch, JAX or TensorFlow on the same file \
       (Scripts/bench_peers.py writes it and runs them all). Build with \
       `swift build -c release` first: debug builds are many times slower.
@@ -22,6 +23,9 @@ struct BenchCommand: ParsableCommand {
 
   @Option(help: "Timed tiny-network training steps (after 500 untimed ones).")
   var tinySteps = 5000
+
+  @Option(help: "Timed CNN training steps (after 5 untimed ones); 0 skips the CNN.")
+  var cnnSteps = 40
 
   @Option(help: ArgumentHelp(
     "A workload file (safetensors) with the initial weights and the batches; default: Dendrite's own synthetic one.",
@@ -38,6 +42,7 @@ struct BenchCommand: ParsableCommand {
 
   func validate() throws {
     guard steps > 0 else { throw ValidationError("--steps must be a positive whole number, got \(steps)") }
+    guard cnnSteps >= 0 else { throw ValidationError("--cnn-steps must be 0 or a positive whole number, got \(cnnSteps)") }
     guard tinySteps > 0 else {
       throw ValidationError("--tiny-steps must be a positive whole number, got \(tinySteps)")
     }
@@ -51,7 +56,8 @@ struct BenchCommand: ParsableCommand {
         try report(figures: nil, gemm: gemm, peakRSS: SpeedBenchmark.peakRSSMegabytes(), source: nil)
         return
       }
-      let benchmark = SpeedBenchmark(steps: steps, tinySteps: tinySteps, workload: try loadWorkload())
+      var benchmark = SpeedBenchmark(steps: steps, tinySteps: tinySteps, workload: try loadWorkload())
+      benchmark.cnnSteps = cnnSteps
       let figures = benchmark.run()
       try report(
         figures: figures, gemm: figures.gemm, peakRSS: figures.peakRSSMegabytes, source: benchmark.workload.source)
@@ -91,6 +97,11 @@ struct BenchCommand: ParsableCommand {
         object["tape_forward_op_us"] = .number((figures.tapeOverhead.forwardOpMicroseconds * 1000).rounded() / 1000)
         object["tape_recorded_op_us"] = .number((figures.tapeOverhead.recordedOpMicroseconds * 1000).rounded() / 1000)
         object["tape_fixed_us"] = .number((figures.tapeOverhead.fixedMicroseconds * 100).rounded() / 100)
+        if let speed = figures.cnnSamplesPerSecond, let loss = figures.cnnFinalLoss {
+          object["cnn_samples_per_s"] = .number(speed.rounded())
+          object["cnn_final_loss"] = .float(loss)
+          object["cnn_steps"] = .number(Double(cnnSteps))
+        }
       }
       if let source { object["workload"] = .string(source) }
       JSONOutput.print(.object(object))
@@ -103,6 +114,9 @@ struct BenchCommand: ParsableCommand {
         "\(Int(figures.mlpSamplesPerSecond)) samples/s (final loss \(figures.mlpFinalLoss), "
           + String(format: "peak RSS %.1f MB)", figures.mlpPeakRSSMegabytes),
       ])
+      if let speed = figures.cnnSamplesPerSecond, let loss = figures.cnnFinalLoss {
+        rows.append(["CNN conv32-conv64-dense128 on 28×28, batch 64, Adam", "\(Int(speed)) samples/s (final loss \(loss))"])
+      }
       rows.append([
         "tiny 2-4-1 XOR step",
         String(format: "%.1f µs", figures.tinyStepMicroseconds) + " (final loss \(figures.tinyFinalLoss))",
