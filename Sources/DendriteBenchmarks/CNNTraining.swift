@@ -12,17 +12,14 @@ public final class CNNTraining {
   /// Samples per step.
   public let batchSize: Int
   private let trainer: Trainer<Sequential, Adam>
-  private let inputs: [Tensor]
-  private let labels: [Dataset.Labels]
-  private var nextBatch = 0
+  private var batches: BatchCycle
 
   /// Builds the network from the workload's weights.
   ///
   /// - Parameter learningRate: Adam's learning rate; 1e-3, as the peers' script.
   public init(workload: CNNWorkload, learningRate: Float = 1e-3) {
     trainer = Trainer(model: workload.makeModel(), loss: .softmaxCrossEntropy, optimizer: Adam(learningRate: learningRate))
-    inputs = workload.inputs
-    labels = workload.classIndices.map { Dataset.Labels.classes($0, classCount: CNNWorkload.classCount) }
+    batches = BatchCycle(inputs: workload.inputs, classIndices: workload.classIndices, classCount: CNNWorkload.classCount)
     batchSize = workload.batchSize
   }
 
@@ -32,9 +29,7 @@ public final class CNNTraining {
   ///     training.step()   // e.g. 2.30
   @discardableResult
   public func step() -> Float {
-    guard !inputs.isEmpty else { return .nan }
-    let batch = nextBatch
-    nextBatch = (nextBatch + 1) % inputs.count
-    return (try? trainer.step(inputs: inputs[batch], labels: labels[batch])) ?? .nan
+    guard let batch = batches.next() else { return .nan }
+    return (try? trainer.step(inputs: batch.inputs, labels: batch.labels)) ?? .nan
   }
 }

@@ -11,9 +11,7 @@ public final class MLPTraining {
   /// Samples per step.
   public let batchSize: Int
   private let trainer: Trainer<Sequential, SGD>
-  private let inputs: [Tensor]
-  private let labels: [Dataset.Labels]
-  private var nextBatch = 0
+  private var batches: BatchCycle
 
   /// Builds the MLP from the workload's weights.
   ///
@@ -25,9 +23,8 @@ public final class MLPTraining {
   public init(workload: BenchmarkWorkload, learningRate: Float = 0.01) {
     trainer = Trainer(
       model: workload.makeMLP(), loss: .softmaxCrossEntropy, optimizer: SGD(learningRate: learningRate))
-    inputs = workload.mlpInputs
-    let classCount = workload.mlpLayerSizes.last ?? 0
-    labels = workload.mlpClassIndices.map { Dataset.Labels.classes($0, classCount: classCount) }
+    batches = BatchCycle(
+      inputs: workload.mlpInputs, classIndices: workload.mlpClassIndices, classCount: workload.mlpLayerSizes.last ?? 0)
     batchSize = workload.mlpBatchSize
   }
 
@@ -39,9 +36,7 @@ public final class MLPTraining {
   ///     training.step()   // e.g. 2.93
   @discardableResult
   public func step() -> Float {
-    guard !inputs.isEmpty else { return .nan }
-    let batch = nextBatch
-    nextBatch = (nextBatch + 1) % inputs.count
-    return (try? trainer.step(inputs: inputs[batch], labels: labels[batch])) ?? .nan
+    guard let batch = batches.next() else { return .nan }
+    return (try? trainer.step(inputs: batch.inputs, labels: batch.labels)) ?? .nan
   }
 }

@@ -127,12 +127,21 @@ public struct SpeedBenchmark: Sendable {
   public func measureCNN() -> (samplesPerSecond: Double, finalLoss: Float)? {
     guard let cnn = workload.cnn, cnnSteps > 0 else { return nil }
     let training = CNNTraining(workload: cnn)
+    return Self.samplesPerSecond(warmup: cnnWarmupSteps, steps: cnnSteps, batchSize: training.batchSize) {
+      training.step()
+    }
+  }
+
+  /// `warmup` untimed steps, then `steps` timed ones: samples per second and the last loss.
+  private static func samplesPerSecond(
+    warmup: Int, steps: Int, batchSize: Int, _ step: () -> Float
+  ) -> (samplesPerSecond: Double, finalLoss: Float) {
     var loss: Float = .nan
-    for _ in 0..<cnnWarmupSteps { loss = training.step() }
+    for _ in 0..<warmup { loss = step() }
     let start = DispatchTime.now().uptimeNanoseconds
-    for _ in 0..<cnnSteps { loss = training.step() }
+    for _ in 0..<steps { loss = step() }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    return (Double(cnnSteps * training.batchSize) / seconds, loss)
+    return (Double(steps * batchSize) / seconds, loss)
   }
 
   /// Trains the workload's MLP; samples per second over the timed steps and the final loss.
@@ -140,12 +149,7 @@ public struct SpeedBenchmark: Sendable {
   ///     let (speed, loss) = SpeedBenchmark(steps: 100).measureMLP()   // samples/s, the last step's loss
   public func measureMLP() -> (samplesPerSecond: Double, finalLoss: Float) {
     let training = MLPTraining(workload: workload, learningRate: mlpLearningRate)
-    var loss: Float = .nan
-    for _ in 0..<warmupSteps { loss = training.step() }
-    let start = DispatchTime.now().uptimeNanoseconds
-    for _ in 0..<steps { loss = training.step() }
-    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    return (Double(steps * training.batchSize) / seconds, loss)
+    return Self.samplesPerSecond(warmup: warmupSteps, steps: steps, batchSize: training.batchSize) { training.step() }
   }
 
   /// Trains the workload's tiny network; microseconds per timed step and the final loss.
