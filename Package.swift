@@ -16,6 +16,10 @@ let package = Package(
       name: "OpenBLAS",
       description: "Linux: compute matrix products with OpenBLAS (apt-get install libopenblas-dev) instead of the built-in kernels."
     ),
+    .trait(
+      name: "MPI",
+      description: "Data-parallel training over Open MPI (apt-get install openmpi-bin libopenmpi-dev): `mpirun -np N dendrite train …`."
+    ),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -33,7 +37,14 @@ let package = Package(
       dependencies: [
         "CDendriteKernels",
         .target(name: "COpenBLAS", condition: .when(platforms: [.linux], traits: ["OpenBLAS"])),
+        .target(name: "CMPI", condition: .when(traits: ["MPI"])),
       ]
+    ),
+    .systemLibrary(
+      name: "CMPI",
+      path: "Sources/CMPI",
+      pkgConfig: "ompi-c",
+      providers: [.apt(["libopenmpi-dev"]), .yum(["openmpi-devel"]), .brew(["open-mpi"])]
     ),
     .systemLibrary(
       name: "COpenBLAS",
