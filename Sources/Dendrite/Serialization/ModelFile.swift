@@ -25,8 +25,9 @@ import Foundation
 /// the `nn.Sequential` with the same modules (a residual block is an `nn.Sequential` subclass
 /// whose forward adds its input; `Scripts/check_torch_model_file.py` builds them all). A model
 /// file feeds rows `[N, features]`, so a convolutional model starts with ``Unflatten``: one
-/// that starts with ``Conv2D`` or pooling is refused with that advice. The network ends in logits when the loss applies
-/// the output activation itself (`output_activation`); ``predict(_:)`` applies it.
+/// that starts with ``Conv2D`` or pooling is refused with that advice. The network ends in
+/// logits when the loss applies the output activation itself (`output_activation`);
+/// ``predict(_:)`` applies it.
 ///
 /// A **checkpoint**, for resuming training, adds the optimizer's slots as tensors named
 /// `optimizer.<slot>` (`optimizer.0.weight.m`) and the metadata `dendrite.optimizer`
@@ -72,7 +73,8 @@ public struct ModelFile: Sendable {
   public let optimizer: OptimizerCheckpoint?
   /// Free-form resume information (epoch, seed, options), stored as `dendrite.training`.
   public let training: JSONValue?
-  /// The number of raw features a row needs (the first dense layer's inputs).
+  /// The number of raw features a row needs (the first dense layer's inputs, a leading
+  /// ``Unflatten``'s C·H·W, or the file's `inputs`).
   public let inputSize: Int
   /// The number of network outputs (the last dense layer's units).
   public let outputSize: Int
@@ -441,6 +443,9 @@ public struct ModelFile: Sendable {
     var slots: [String: Tensor] = [:]
     for (name, tensor) in file.tensors where !used.contains(name) {
       guard name.hasPrefix(Format.optimizerPrefix) else { throw ModelFileError(.unexpectedTensor(name)) }
+      if let type = file.elementType(of: name), type != .float32 {
+        throw ModelFileError(.unsupportedDType(tensor: name, dtype: type.rawValue))
+      }
       slots[String(name.dropFirst(Format.optimizerPrefix.count))] = tensor
     }
     var optimizer: OptimizerCheckpoint?
