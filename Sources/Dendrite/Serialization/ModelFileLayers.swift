@@ -233,7 +233,7 @@ extension [ModelFileFormat.LayerSpec] {
       case .dense(let inputs, _): return inputs
       case .unflatten(let shape): return shape.reduce(1, *)
       case .batchNorm(let features, _, _), .layerNorm(let features, _): return features
-      case .residual(let body): if let width = body.leadingInputWidth { return width } else { return nil }
+      case .residual(let body): return body.leadingInputWidth
       case .custom, .conv2d, .maxPool2d, .avgPool2d, .flatten: return nil
       case .activation, .dropout: continue
       }
