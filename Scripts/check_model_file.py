@@ -188,8 +188,9 @@ def forward(x, tensors, architecture, preprocessing):
     return x
 
 
-def read_rows(path, width):
-    """Raw feature rows as float32 values widened to float64; a non-numeric first row is a header."""
+def read_rows(path, width=None):
+    """Raw feature rows as float32 values widened to float64; a non-numeric first row is a
+    header. With `width`, every row must have that many values."""
     rows = []
     with open(path, newline="") as handle:
         for line_number, fields in enumerate(csv.reader(handle), start=1):
@@ -201,7 +202,7 @@ def read_rows(path, width):
                 if not rows and line_number == 1:
                     continue  # header
                 raise CheckError(f"{path} line {line_number}: not a row of numbers: {','.join(fields)}")
-            if len(values) != width:
+            if width is not None and len(values) != width:
                 raise CheckError(f"{path} line {line_number}: {len(values)} values, the model takes {width}")
             rows.append(values)
     if not rows:
@@ -243,44 +244,24 @@ def compare(label, actual, expected, rtol, atol):
 
 
 def check_with_torch(tensors, architecture, scaled, outputs, rtol, atol):
-    """The PyTorch round trip: strict load_state_dict into the equivalent nn.Sequential,
-    run on the preprocessed rows `scaled` (preprocessing is not a module)."""
+    """The PyTorch round trip: strict load_state_dict into the equivalent nn.Sequential
+    (built by check_torch_model_file.py), run on the preprocessed rows `scaled`
+    (preprocessing is not a module)."""
     try:
         import torch
-        from torch import nn
+        from check_torch_model_file import build, finish
     except ImportError:
         return
-    modules = {
-        "relu": nn.ReLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh,
-        "leaky-relu": lambda: nn.LeakyReLU(0.2), "elu": lambda: nn.ELU(1.0), "selu": nn.SELU,
-        "gelu": nn.GELU, "swish": nn.SiLU, "softplus": nn.Softplus,
-        "softmax": lambda: nn.Softmax(dim=-1), "log-softmax": lambda: nn.LogSoftmax(dim=-1),
-    }
-    layers = []
-    for layer in architecture["layers"]:
-        if layer["type"] == "dense":
-            layers.append(nn.Linear(layer["in"], layer["out"]))
-        elif layer["type"] == "activation":
-            layers.append(modules[layer["name"]]())
-        else:
-            layers.append(nn.Dropout(layer["rate"]))
-    model = nn.Sequential(*layers).eval()
     state = {
         name: torch.from_numpy(np.array(value)) for name, value in tensors.items() if not name.startswith(OPTIMIZER_PREFIX)
     }
     try:
+        model = build(architecture["layers"]).eval()
         model.load_state_dict(state, strict=True)
-    except RuntimeError as error:
+    except Exception as error:  # the builder's own CheckError, or PyTorch's RuntimeError
         raise CheckError(f"PyTorch's strict load_state_dict refuses the file: {error}") from error
     with torch.no_grad():
-        result = model(torch.from_numpy(scaled.astype(np.float32))).double()
-        activation = architecture.get("output_activation", "none")
-        if activation == "softmax":
-            result = torch.softmax(result, dim=-1)
-        elif activation == "sigmoid":
-            result = torch.sigmoid(result)
-        elif isinstance(([m for m in layers if not isinstance(m, nn.Dropout)] or [None])[-1], nn.LogSoftmax):
-            result = torch.exp(result)
+        result = finish(model(torch.from_numpy(scaled.astype(np.float32))), architecture, None).double()
     compare("PyTorch vs numpy", result.numpy(), outputs, rtol, atol)
 
 

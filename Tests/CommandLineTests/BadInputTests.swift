@@ -47,7 +47,7 @@ struct BadInputTests {
     BadInput(["inspect", "header-length.safetensors"], 1, "header-length.safetensors: the header length says 100000 bytes but only 3076 follow it"),
     BadInput(["inspect", "header-json.safetensors"], 1, "header-json.safetensors: the header is not valid JSON"),
     BadInput(["inspect", "dtype.safetensors"], 1, "dtype.safetensors: tensor \"0.weight\" has unknown dtype \"X32\""),
-    BadInput(["inspect", "float16.safetensors"], 1, "float16.safetensors: tensor \"0.weight\" is F16 but Dendrite reads F32 only"),
+    BadInput(["inspect", "float16.safetensors"], 1, "float16.safetensors: tensor \"0.weight\" is F16 but Dendrite reads F32 (and I64 counts) only"),
     BadInput(["inspect", "offsets.safetensors"], 1, "offsets.safetensors: tensor \"2.bias\" data ends at byte 9060 but the data section holds 2060 bytes"),
     BadInput(["inspect", "shape.safetensors"], 1, "shape.safetensors: tensor \"2.bias\" has shape [4] but its data holds 3 floats"),
     BadInput(["evaluate", "--model", "missing-tensor.safetensors", "--dataset", "iris"], 1, "missing-tensor.safetensors: tensor \"2.bias\" is missing; layer 2 (dense 64 → 3) needs it"),

@@ -359,14 +359,22 @@ struct ConvolutionTests {
     #expect(snapshot.layers.allSatisfy { $0.weightGradientNorm > 0 && $0.weightGradientNorm.isFinite })
   }
 
-  @Test("a model file refuses the convolutional layers with an error, not a trap")
-  func modelFileRefuses() {
+  @Test("a model file stores the convolutional layers (input width from Unflatten); Conv2D first is an error, not a trap")
+  func modelFileStoresConvolutions() throws {
     let model = Sequential(seed: 5) {
       Unflatten(shape: [1, 8, 8])
       Conv2D(inChannels: 1, outChannels: 4, kernelSize: 3)
       Flatten()
       Dense(inputSize: 144, outputSize: 2)
     }
-    #expect(throws: (any Error).self) { try ModelFile(model: model, loss: .softmaxCrossEntropy, classCount: 2) }
+    let file = try ModelFile(model: model, loss: .softmaxCrossEntropy, classCount: 2)
+    #expect(file.inputSize == 64)
+    let loaded = try ModelFile(safetensors: file.safetensors())
+    let rows = Tensor(shape: [2, 64], scalars: (0..<128).map { Float($0 % 7) / 7 })
+    #expect(loaded.predict(rows) == file.predict(rows))
+    let imagesFirst = Sequential(layers: Array(model.layers.dropFirst()))
+    #expect(throws: ModelFileError.self) {
+      try ModelFile(model: imagesFirst, loss: .softmaxCrossEntropy, classCount: 2, inputSize: 64)
+    }
   }
 }

@@ -259,7 +259,7 @@ struct ModelFileTests {
     let layers =
       #"[{"type":"dense","in":4,"out":5},{"type":"activation","name":"relu"},{"type":"dense","in":5,"out":3}]"#
     let cases: [(String, String)] = [
-      (#"{"layers":[{"type":"conv2d"}],"loss":"mse"}"#, #"layer 0 has unknown type "conv2d""#),
+      (#"{"layers":[{"type":"conv3d"}],"loss":"mse"}"#, #"layer 0 has unknown type "conv3d""#),
       (#"{"layers":\#(layers),"loss":"hinge","classes":3}"#, #"unknown loss "hinge""#),
       (
         #"{"layers":[{"type":"dense","in":4,"out":5},{"type":"activation","name":"linear"}],"loss":"mse"}"#,

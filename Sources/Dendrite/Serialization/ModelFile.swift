@@ -5,21 +5,29 @@ import Foundation
 ///
 /// The file is safetensors that PyTorch can read (DESIGN.md, "Model files"):
 ///
-///     tensors       only the trainable parameters, F32, PyTorch names: 0.weight [out, in], 0.bias, 2.weight, …
+///     tensors       the trainable parameters, F32, PyTorch names: 0.weight [out, in], 0.bias, 2.weight, …,
+///                   conv weights [out, in, kh, kw], a residual block's as 3.0.weight; then
+///                   batch norm's buffers: 1.running_mean, 1.running_var (F32), 1.num_batches_tracked (I64, [])
 ///     __metadata__  dendrite.format_version  "1"
 ///                   dendrite.architecture    {"layers": [{"type": "dense", "in": 64, "out": 32},
-///                                              {"type": "activation", "name": "relu"}, …],
+///                                              {"type": "activation", "name": "relu"}, …]
+///                                              (every entry type: ModuleNumbering's table),
 ///                                             "output_activation": "softmax" | "sigmoid" | "none",
 ///                                             "loss": "softmax-cross-entropy", "classes": 10 (null for regression),
 ///                                             "task": "classification" | "regression", "outputs": 10,
+///                                             "inputs": 64 (only when the first layers do not show it),
 ///                                             "class_names": ["setosa", …] (optional; absent for regression),
 ///                                             "label_column": "species" (optional)}
 ///                   dendrite.preprocessing   {"kind": "standardize", "mean": […], "std": […]}
 ///                                            | {"kind": "min-max", "min": […], "max": […]} | {"kind": "none"}
 ///
-/// so that `model.load_state_dict(safetensors.torch.load_file(path))` works for the
-/// `nn.Sequential` with the same modules. The network ends in logits when the loss applies
-/// the output activation itself (`output_activation`); ``predict(_:)`` applies it.
+/// so that `model.load_state_dict(safetensors.torch.load_file(path), strict=True)` works for
+/// the `nn.Sequential` with the same modules (a residual block is an `nn.Sequential` subclass
+/// whose forward adds its input; `Scripts/check_torch_model_file.py` builds them all). A model
+/// file feeds rows `[N, features]`, so a convolutional model starts with ``Unflatten``: one
+/// that starts with ``Conv2D`` or pooling is refused with that advice. The network ends in
+/// logits when the loss applies the output activation itself (`output_activation`);
+/// ``predict(_:)`` applies it.
 ///
 /// A **checkpoint**, for resuming training, adds the optimizer's slots as tensors named
 /// `optimizer.<slot>` (`optimizer.0.weight.m`) and the metadata `dendrite.optimizer`
@@ -65,7 +73,8 @@ public struct ModelFile: Sendable {
   public let optimizer: OptimizerCheckpoint?
   /// Free-form resume information (epoch, seed, options), stored as `dendrite.training`.
   public let training: JSONValue?
-  /// The number of raw features a row needs (the first dense layer's inputs).
+  /// The number of raw features a row needs (the first dense layer's inputs, a leading
+  /// ``Unflatten``'s C·H·W, or the file's `inputs`).
   public let inputSize: Int
   /// The number of network outputs (the last dense layer's units).
   public let outputSize: Int
@@ -74,8 +83,11 @@ public struct ModelFile: Sendable {
   /// The model's `dendrite.architecture.layers`, one entry per `nn.Sequential` module
   /// (`{"type": "dense", "in": 64, "out": 32}`, `{"type": "custom", "name": …}`).
   public let architecture: [JSONValue]
-  /// Whether the first layer with parameters is dense (which records the input width).
-  private let startsWithDense: Bool
+  /// Whether the first layers show the input width (a dense or unflatten layer, say), so
+  /// that the file need not record `inputs`.
+  private let recordsInputWidth: Bool
+  /// Batch norm's running statistics, named as in the model, in module order.
+  private let bufferTensors: [(name: String, tensor: Tensor)]
 
   /// Classification or regression, as `dendrite.architecture`'s `task`.
   ///
@@ -112,7 +124,8 @@ public struct ModelFile: Sendable {
   ///     let file = try ModelFile(model: model, loss: .softmaxCrossEntropy, classCount: 10)
   ///
   /// - Throws: ``ModelFileError`` when the model has layers a model file cannot describe
-  ///   (a nested `Sequential`, a custom layer), when its outputs do not fit `classCount`
+  ///   (a nested `Sequential`, a custom layer), when it starts with ``Conv2D`` or pooling
+  ///   (rows cannot feed it: start with ``Unflatten``), when its outputs do not fit `classCount`
   ///   (C outputs, or 1 for two classes), when a regression (`classCount` nil) uses a loss
   ///   for classes, when `preprocessing` was fitted on another number of features or has a
   ///   non-finite or zero scale, when an optimizer slot names no parameter or has
@@ -140,13 +153,30 @@ public struct ModelFile: Sendable {
             + "(a nested Sequential? model files store flat ones; or a layer whose parameterNames and parameterValues disagree)"
         ))
     }
-    // The input width: given, else the first layer's when it is dense, else the
-    // preprocessing's feature count. The output width: from a trial pass of one row, so a
-    // custom layer anywhere is measured rather than guessed.
-    guard let inputs = inputSize ?? layers.leadingDenseInputs ?? preprocessing.featureCount else {
+    let buffers = model.buffers
+    let expectedBuffers = Format.expectedBuffers(layers)
+    guard Set(expectedBuffers.map(\.name)) == Set(buffers.keys),
+      expectedBuffers.allSatisfy({ buffers[$0.name]?.shape == $0.shape })
+    else {
       throw ModelFileError(
         .inconsistent(
-          "cannot tell how many features the model takes (its first layer is not Dense and there is no "
+          "the model's buffers \(buffers.keys.sorted()) do not follow its layers (expected \(expectedBuffers.map(\.name)))"))
+    }
+    // Rows cannot feed a first layer that takes images: say how to start the model.
+    if let first = layers.leadingImageLayer {
+      let kind = if case .conv2d = first { "Conv2D" } else { "a pooling layer" }
+      throw ModelFileError(
+        .inconsistent(
+          "the model starts with \(kind), which takes images [N, C, H, W], but a model file feeds rows [N, features]: "
+            + "start the model with Unflatten(shape: [C, H, W])"))
+    }
+    // The input width: given, else the first layer's when it shows one (dense, unflatten,
+    // a normalisation), else the preprocessing's feature count. The output width: from a
+    // trial pass of one row, so a custom layer anywhere is measured rather than guessed.
+    guard let inputs = inputSize ?? layers.leadingInputWidth ?? preprocessing.featureCount else {
+      throw ModelFileError(
+        .inconsistent(
+          "cannot tell how many features the model takes (its first layer is not Dense or Unflatten and there is no "
             + "preprocessing): pass inputSize: to ModelFile(model:…)"))
     }
     guard inputs > 0 else { throw ModelFileError(.inconsistent("the model's input size must be positive, got \(inputs)")) }
@@ -161,7 +191,8 @@ public struct ModelFile: Sendable {
       (self.inputSize, self.outputSize) = (inputs, shape[1])
     }
     self.architecture = architecture
-    self.startsWithDense = layers.leadingDenseInputs != nil
+    self.recordsInputWidth = layers.leadingInputWidth != nil
+    self.bufferTensors = expectedBuffers.compactMap { spec in buffers[spec.name].map { (spec.name, $0) } }
     if let classCount {
       guard classCount >= 2, outputSize == classCount || (outputSize == 1 && classCount == 2) else {
         throw ModelFileError(
@@ -273,12 +304,16 @@ public struct ModelFile: Sendable {
     }
   }
 
-  /// The file's tensors and metadata: parameters in model order, then a checkpoint's
+  /// The file's tensors and metadata: parameters in model order, then batch norm's buffers
+  /// (`running_mean`, `running_var` F32, `num_batches_tracked` I64), then a checkpoint's
   /// `optimizer.*` slots sorted by name.
   ///
   ///     let bytes = try ModelFile(model: model, loss: .meanSquaredError, classCount: nil).safetensors().encoded()
   public func safetensors() -> SafetensorsFile {
     var file = SafetensorsFile(tensors: Array(zip(model.parameterNames, model.parameterValues)))
+    for (name, tensor) in bufferTensors {
+      file.setTensor(tensor, named: name, as: name.hasSuffix(".num_batches_tracked") ? .int64 : .float32)
+    }
     var fields: [String: JSONValue] = [
       "layers": .array(architecture),
       "output_activation": .string(CommandLineNames.outputActivation(outputActivation)),
@@ -287,9 +322,8 @@ public struct ModelFile: Sendable {
       "task": .string(task.rawValue),
       "outputs": .number(Double(outputSize)),
     ]
-    // A model that does not start with a dense layer does not show its width in its layers:
-    // the file records it.
-    if !startsWithDense { fields["inputs"] = .number(Double(inputSize)) }
+    // A model whose first layers do not show its width (a custom layer first): the file records it.
+    if !recordsInputWidth { fields["inputs"] = .number(Double(inputSize)) }
     if let classNames { fields["class_names"] = .array(classNames.map(JSONValue.string)) }
     if let labelColumn { fields["label_column"] = .string(labelColumn) }
     if let featureNames { fields["feature_names"] = .array(featureNames.map(JSONValue.string)) }
@@ -319,15 +353,16 @@ public struct ModelFile: Sendable {
     return file
   }
 
-  /// Rebuilds a model file from safetensors alone: dense layers with the activation entry
-  /// that follows them, dropout, standalone activations, the loss, classes, preprocessing
-  /// and a checkpoint's optimizer state.
+  /// Rebuilds a model file from safetensors alone: every layer type of
+  /// `dendrite.architecture.layers` (dense and conv2d layers with the activation entry that
+  /// follows them, batch norm with its running statistics, residual blocks with their
+  /// nested layers), the loss, classes, preprocessing and a checkpoint's optimizer state.
   ///
   ///     let file = try ModelFile(safetensors: SafetensorsFile(bytes: bytes))
   ///
   /// - Throws: ``ModelFileError``: no `dendrite.architecture` (a PyTorch-written file),
-  ///   another format version, malformed metadata, or a tensor that is missing, extra or
-  ///   of the wrong shape (named).
+  ///   another format version, malformed metadata, an unknown layer type, or a parameter or
+  ///   buffer tensor that is missing, extra or of the wrong shape (named).
   public init(safetensors file: SafetensorsFile, customLayers: [any SavableLayer.Type] = []) throws(ModelFileError) {
     let metadata = file.metadata
     guard let architectureText = metadata[Format.Key.architecture] else { throw ModelFileError(.notADendriteModel) }
@@ -368,8 +403,8 @@ public struct ModelFile: Sendable {
           "\"output_activation\" is \(JSONText.encode(outputActivation)) but loss \(loss.name) implies \"\(expected)\"")
       }
     }
-    let endsInDense = layers.last { if case .custom = $0 { true } else if case .dense = $0 { true } else { false } }
-    if let outputs = architecture["outputs"], case .dense(_, let units)? = endsInDense, outputs != .number(Double(units)) {
+    let finalLayer = layers.last { if case .activation = $0 { false } else if case .dropout = $0 { false } else { true } }
+    if let outputs = architecture["outputs"], case .dense(_, let units)? = finalLayer, outputs != .number(Double(units)) {
       throw invalid("\"outputs\" is \(JSONText.encode(outputs)) but the last dense layer has \(units) units")
     }
     var classNames: [String]?
@@ -402,56 +437,15 @@ public struct ModelFile: Sendable {
       inputSize = count
     }
 
-    var model: [any Layer] = []
     var used: Set<String> = []
-    var index = 0
-    while index < layers.count {
-      switch layers[index] {
-      case .dense(let inputs, let outputs):
-        let layer = "layer \(index) (dense \(inputs) → \(outputs))"
-        let weight = try Format.parameter(file, "\(index).weight", shape: [outputs, inputs], layer: layer)
-        let bias = try Format.parameter(file, "\(index).bias", shape: [outputs], layer: layer)
-        used.formUnion(["\(index).weight", "\(index).bias"])
-        if index + 1 < layers.count, case .activation(let activation) = layers[index + 1] {
-          model.append(Dense(weight: weight, bias: bias, activation: activation))
-          index += 1
-        } else {
-          model.append(Dense(weight: weight, bias: bias))
-        }
-      case .activation(let activation): model.append(ActivationLayer(activation))
-      case .dropout(let rate): model.append(Dropout(rate: rate))
-      case .custom(let name, let configuration, let specs):
-        let layer = "layer \(index) (custom \(name))"
-        guard let type = customLayers.first(where: { $0.typeName == name }) else {
-          throw ModelFileError(.unknownCustomLayer(layer: layer, name: name))
-        }
-        var parameters: [String: Tensor] = [:]
-        for spec in specs {
-          let tensorName = "\(index).\(spec.name)"
-          parameters[spec.name] = try Format.parameter(file, tensorName, shape: spec.shape, layer: layer)
-          used.insert(tensorName)
-        }
-        do {
-          let rebuilt = try type.init(configuration: configuration, parameters: parameters)
-          guard rebuilt.parameterNames == specs.map(\.name) else {
-            throw ModelFileError(
-              .customLayerRejected(
-                layer: layer,
-                problem: "\(type) rebuilt has parameters \(rebuilt.parameterNames), the file lists \(specs.map(\.name))"))
-          }
-          model.append(rebuilt)
-        } catch let error as ModelFileError {
-          throw error
-        } catch {
-          throw ModelFileError(.customLayerRejected(layer: layer, problem: "\(error)"))
-        }
-      }
-      index += 1
-    }
+    let model = try Format.buildLayers(layers, file: file, customLayers: customLayers, used: &used)
 
     var slots: [String: Tensor] = [:]
     for (name, tensor) in file.tensors where !used.contains(name) {
       guard name.hasPrefix(Format.optimizerPrefix) else { throw ModelFileError(.unexpectedTensor(name)) }
+      if let type = file.elementType(of: name), type != .float32 {
+        throw ModelFileError(.unsupportedDType(tensor: name, dtype: type.rawValue))
+      }
       slots[String(name.dropFirst(Format.optimizerPrefix.count))] = tensor
     }
     var optimizer: OptimizerCheckpoint?

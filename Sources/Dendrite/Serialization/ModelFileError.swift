@@ -44,7 +44,7 @@ public struct ModelFileError: Error, CustomStringConvertible, Equatable, Sendabl
     case invalidField(tensor: String, field: String, expected: String)
     /// A dtype the safetensors format does not define.
     case unknownDType(tensor: String, dtype: String)
-    /// A safetensors dtype other than F32.
+    /// A safetensors dtype other than F32 and I64.
     case unsupportedDType(tensor: String, dtype: String)
     /// A tensor's data ends past the end of the data section.
     case offsetsOutOfRange(tensor: String, end: Int, dataByteCount: Int)
@@ -100,7 +100,7 @@ public struct ModelFileError: Error, CustomStringConvertible, Equatable, Sendabl
       case .unknownDType(let tensor, let dtype):
         "tensor \"\(tensor)\" has unknown dtype \"\(dtype)\" (corrupted header?)"
       case .unsupportedDType(let tensor, let dtype):
-        "tensor \"\(tensor)\" is \(dtype) but Dendrite reads F32 only "
+        "tensor \"\(tensor)\" is \(dtype) but Dendrite reads F32 (and I64 counts) only "
           + "(save it as float32, e.g. tensor.float() in PyTorch)"
       case .offsetsOutOfRange(let tensor, let end, let count):
         "tensor \"\(tensor)\" data ends at byte \(end) but the data section holds \(count) bytes (file truncated?)"

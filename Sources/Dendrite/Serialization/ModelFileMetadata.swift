@@ -61,97 +61,6 @@ enum ModelFileFormat {
   /// The prefix of a checkpoint's optimizer-slot tensors.
   static let optimizerPrefix = "optimizer."
 
-  /// One module of `dendrite.architecture.layers`.
-  enum LayerSpec: Equatable {
-    case dense(in: Int, out: Int)
-    case activation(Activation)
-    case dropout(Float)
-    /// A ``SavableLayer``: its type name, configuration and parameters (name and shape).
-    case custom(name: String, configuration: JSONValue, parameters: [ParameterSpec])
-  }
-
-  /// A custom layer's parameter as the architecture lists it.
-  struct ParameterSpec: Equatable {
-    var name: String
-    var shape: [Int]
-  }
-
-  /// The modules of an architecture's `layers`, checked: known types, valid sizes and
-  /// rates, and dense layers whose widths chain.
-  static func parseLayers(
-    _ value: JSONValue, fail: (String) -> ModelFileError
-  ) throws(ModelFileError) -> [LayerSpec] {
-    guard case .array(let entries) = value else { throw fail("\"layers\" is not an array") }
-    var layers: [LayerSpec] = []
-    var width: Int?
-    for (index, entry) in entries.enumerated() {
-      guard case .string(let type) = entry["type"] else { throw fail("layer \(index) has no \"type\"") }
-      switch type {
-      case "dense":
-        guard let inputs = entry["in"].flatMap(positiveInteger), let outputs = entry["out"].flatMap(positiveInteger)
-        else {
-          throw fail("dense layer \(index) needs positive integers \"in\" and \"out\"")
-        }
-        if let width, width != inputs {
-          throw fail("dense layer \(index) takes \(inputs) inputs but the layer before has \(width) units")
-        }
-        width = outputs
-        layers.append(.dense(in: inputs, out: outputs))
-      case "activation":
-        guard case .string(let name) = entry["name"], let activation = Activation(name: name), activation != .linear
-        else {
-          let known = CommandLineNames.list(CommandLineNames.activations.filter { $0 != Activation.linear.name })
-          throw fail(
-            "activation layer \(index) has unknown name \(JSONText.encode(entry["name"] ?? .null)) (known: \(known))")
-        }
-        layers.append(.activation(activation))
-      case "dropout":
-        guard case .number(let rate)? = entry["rate"], rate >= 0, Float(rate) < 1 else {
-          throw fail("dropout layer \(index) needs a \"rate\" in [0, 1)")
-        }
-        layers.append(.dropout(Float(rate)))
-      case "custom":
-        guard case .string(let name) = entry["name"], !name.isEmpty, case .array(let list) = entry["parameters"] else {
-          throw fail("custom layer \(index) needs a \"name\" and a \"parameters\" list")
-        }
-        var parameters: [ParameterSpec] = []
-        for item in list {
-          guard case .string(let parameter) = item["name"], let shape = item["shape"].flatMap(JSONText.nonNegativeIntegers)
-          else {
-            throw fail("custom layer \(index) has a parameter without a \"name\" and a \"shape\" of non-negative integers")
-          }
-          parameters.append(ParameterSpec(name: parameter, shape: shape))
-        }
-        width = nil  // the chain of dense widths restarts after a layer of unknown width
-        layers.append(.custom(name: name, configuration: entry["config"] ?? .null, parameters: parameters))
-      default:
-        throw fail("layer \(index) has unknown type \"\(type)\"")
-      }
-    }
-    return layers
-  }
-
-  /// The parameter names and shapes the layers imply, in order.
-  static func expectedParameters(_ layers: [LayerSpec]) -> [(name: String, shape: [Int])] {
-    layers.enumerated().flatMap { index, layer -> [(name: String, shape: [Int])] in
-      switch layer {
-      case .dense(let inputs, let outputs): [("\(index).weight", [outputs, inputs]), ("\(index).bias", [outputs])]
-      case .custom(_, _, let parameters): parameters.map { ("\(index).\($0.name)", $0.shape) }
-      case .activation, .dropout: []
-      }
-    }
-  }
-
-  static func parameter(
-    _ file: SafetensorsFile, _ name: String, shape: [Int], layer: String
-  ) throws(ModelFileError) -> Tensor {
-    guard let tensor = file[name] else { throw ModelFileError(.missingTensor(name, layer: layer)) }
-    guard tensor.shape == shape else {
-      throw ModelFileError(.wrongTensorShape(name, shape: tensor.shape, expected: shape, layer: layer))
-    }
-    return tensor
-  }
-
   static func checkOptimizer(
     _ optimizer: ModelFile.OptimizerCheckpoint, parameters: [(name: String, shape: [Int])]
   ) throws(ModelFileError) {
@@ -267,25 +176,5 @@ enum ModelFileFormat {
   static func positiveInteger(_ value: JSONValue) -> Int? {
     guard let integer = JSONText.nonNegativeIntegers([value])?.first, integer > 0 else { return nil }
     return integer
-  }
-}
-
-extension [ModelFileFormat.LayerSpec] {
-  /// The inputs of the first layer with parameters when it is dense (nil when it is a
-  /// custom layer, whose width the architecture does not record).
-  var leadingDenseInputs: Int? {
-    for layer in self {
-      switch layer {
-      case .dense(let inputs, _): return inputs
-      case .custom: return nil
-      case .activation, .dropout: continue
-      }
-    }
-    return nil
-  }
-
-  /// The (in, out) sizes of the dense layers, in order.
-  var denseSizes: [(in: Int, out: Int)] {
-    compactMap { if case .dense(let inputs, let outputs) = $0 { (inputs, outputs) } else { nil } }
   }
 }

@@ -8,19 +8,60 @@ import Foundation
 ///          "0.weight": {"dtype": "F32", "shape": [32, 64], "data_offsets": [0, 8192]}, …}
 ///     [data: every tensor's little-endian bytes, in order; offsets are relative to here]
 ///
-/// Dendrite writes and reads F32 tensors only. Reading checks everything the header claims
-/// against the bytes, so that a damaged file is an error that names the problem, never a crash.
+/// Dendrite writes and reads F32 tensors, and I64 ones (PyTorch's dtype for batch norm's
+/// `num_batches_tracked`) whose values it holds as whole floats; other dtypes are an error
+/// that names them. Reading checks everything the header claims against the bytes, so that
+/// a damaged file is an error that names the problem, never a crash.
 ///
 ///     var file = SafetensorsFile(metadata: ["dendrite.format_version": "1"])
 ///     file["0.weight"] = Tensor([[1, 2], [3, 4]])
+///     file.setTensor(Tensor(scalar: 12), named: "1.num_batches_tracked", as: .int64)
 ///     let bytes = file.encoded()
 ///     let back = try SafetensorsFile(bytes: bytes)   // == file
 public struct SafetensorsFile: Sendable, Equatable {
+  /// How a tensor's elements are stored in the file.
+  ///
+  ///     file.elementType(of: "1.num_batches_tracked")   // .int64
+  public enum ElementType: String, Sendable {
+    /// 32-bit floats, `F32`: parameters, running statistics, optimizer slots.
+    case float32 = "F32"
+    /// 64-bit signed integers, `I64`: counts such as `num_batches_tracked`. Dendrite holds
+    /// them as floats, exact up to 2²⁴.
+    case int64 = "I64"
+
+    /// Bytes per element.
+    var byteCount: Int { self == .float32 ? 4 : 8 }
+  }
+
   /// The tensor names, in the order their data is laid out.
   public private(set) var names: [String]
   /// String metadata, the header's `__metadata__` (written with sorted keys).
   public var metadata: [String: String]
   private var storage: [String: Tensor]
+  /// The tensors stored as I64; every other tensor is F32.
+  private var integerNames: Set<String> = []
+
+  /// How the tensor called `name` is stored: `.float32` unless set with ``setTensor(_:named:as:)``
+  /// as `.int64` or read from an I64 entry; nil when there is no such tensor.
+  ///
+  ///     file.elementType(of: "0.weight")   // .float32
+  public func elementType(of name: String) -> ElementType? {
+    guard storage[name] != nil else { return nil }
+    return integerNames.contains(name) ? .int64 : .float32
+  }
+
+  /// Sets the tensor called `name` (appending a new name) and how the file stores it.
+  ///
+  ///     file.setTensor(Tensor(scalar: 3), named: "1.num_batches_tracked", as: .int64)
+  ///
+  /// - Precondition: for `.int64`, every value is a whole number.
+  public mutating func setTensor(_ tensor: Tensor, named name: String, as type: ElementType) {
+    precondition(
+      type == .float32 || tensor.scalars.allSatisfy { Int64(exactly: $0) != nil },
+      "an I64 tensor holds whole numbers, \"\(name)\" has \(tensor.scalars)")
+    self[name] = tensor
+    if type == .int64 { integerNames.insert(name) } else { integerNames.remove(name) }
+  }
 
   /// Creates a file from tensors in order; a repeated name keeps its first position and
   /// its last tensor.
@@ -42,6 +83,7 @@ public struct SafetensorsFile: Sendable, Equatable {
     get { storage[name] }
     set {
       precondition(name != Self.metadataKey, "\"\(Self.metadataKey)\" is reserved for the header's metadata")
+      integerNames.remove(name)
       if let newValue {
         if storage.updateValue(newValue, forKey: name) == nil { names.append(name) }
       } else if storage.removeValue(forKey: name) != nil {
@@ -58,7 +100,7 @@ public struct SafetensorsFile: Sendable, Equatable {
   }
 
   /// The file's bytes: header length, space-padded JSON header, then each tensor's
-  /// little-endian F32 data in ``names`` order.
+  /// little-endian data (F32, or I64 for ``ElementType/int64`` tensors) in ``names`` order.
   ///
   ///     try AtomicFile.write(file.encoded(), to: "model.safetensors")
   public func encoded() -> [UInt8] {
@@ -70,10 +112,11 @@ public struct SafetensorsFile: Sendable, Equatable {
     }
     var offset = 0
     for (name, tensor) in tensors {
-      let end = offset + 4 * tensor.scalarCount
+      let type = elementType(of: name) ?? .float32
+      let end = offset + type.byteCount * tensor.scalarCount
       let shape = tensor.shape.map(String.init).joined(separator: ",")
       entries.append(
-        "\(JSONText.quoted(name)):{\"dtype\":\"F32\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]}")
+        "\(JSONText.quoted(name)):{\"dtype\":\"\(type.rawValue)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]}")
       offset = end
     }
     header += entries.joined(separator: ",") + "}"
@@ -84,14 +127,19 @@ public struct SafetensorsFile: Sendable, Equatable {
     bytes.reserveCapacity(8 + headerBytes.count + offset)
     appendLittleEndian(UInt64(headerBytes.count), to: &bytes)
     bytes += headerBytes
-    for (_, tensor) in tensors {
-      for scalar in tensor.scalars { appendLittleEndian(UInt64(scalar.bitPattern), byteCount: 4, to: &bytes) }
+    for (name, tensor) in tensors {
+      if integerNames.contains(name) {
+        for scalar in tensor.scalars { appendLittleEndian(UInt64(bitPattern: Int64(scalar)), to: &bytes) }
+      } else {
+        for scalar in tensor.scalars { appendLittleEndian(UInt64(scalar.bitPattern), byteCount: 4, to: &bytes) }
+      }
     }
     return bytes
   }
 
   /// Reads a file, checking the header against the data: a header length that fits, a
-  /// UTF-8 JSON object, `dtype` / `shape` / `data_offsets` on every tensor, F32 only,
+  /// UTF-8 JSON object, `dtype` / `shape` / `data_offsets` on every tensor, F32 or I64
+  /// (whose values must be within ±2²⁴, which a float holds exactly),
   /// offsets in range that cover the data without gaps or overlaps, and shapes that
   /// match their byte counts. Non-finite values are kept as they are.
   ///
@@ -109,7 +157,7 @@ public struct SafetensorsFile: Sendable, Equatable {
     let fields = try parseHeader(bytes[8..<headerEnd])
     let dataCount = bytes.count - headerEnd
 
-    var entries: [(name: String, shape: [Int], begin: Int, end: Int)] = []
+    var entries: [(name: String, shape: [Int], type: ElementType, begin: Int, end: Int)] = []
     var metadata: [String: String] = [:]
     for name in fields.keys.sorted() {
       guard let value = fields[name] else { continue }
@@ -122,10 +170,16 @@ public struct SafetensorsFile: Sendable, Equatable {
         throw ModelFileError(.offsetsOutOfRange(tensor: name, end: entry.end, dataByteCount: dataCount))
       }
       let byteCount = entry.end - entry.begin
-      guard byteCount == 4 * entry.elementCount else {
+      guard byteCount == entry.type.byteCount * entry.elementCount else {
+        guard entry.type == .float32 else {
+          throw ModelFileError(
+            .invalidField(
+              tensor: name, field: "data_offsets",
+              expected: "8 bytes per I64 element of shape \(entry.shape), not \(byteCount) bytes"))
+        }
         throw ModelFileError(.shapeMismatch(tensor: name, shape: entry.shape, dataByteCount: byteCount))
       }
-      entries.append((name, entry.shape, entry.begin, entry.end))
+      entries.append((name, entry.shape, entry.type, entry.begin, entry.end))
     }
 
     entries.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
@@ -146,12 +200,24 @@ public struct SafetensorsFile: Sendable, Equatable {
     self.init(metadata: metadata)
     for entry in entries {
       let start = headerEnd + entry.begin
-      var scalars = [Float](repeating: 0, count: (entry.end - entry.begin) / 4)
-      for i in scalars.indices {
-        scalars[i] = Float(
-          bitPattern: UInt32(truncatingIfNeeded: readLittleEndian(bytes, at: start + 4 * i, byteCount: 4)))
+      var scalars = [Float](repeating: 0, count: (entry.end - entry.begin) / entry.type.byteCount)
+      switch entry.type {
+      case .float32:
+        for i in scalars.indices {
+          scalars[i] = Float(
+            bitPattern: UInt32(truncatingIfNeeded: readLittleEndian(bytes, at: start + 4 * i, byteCount: 4)))
+        }
+      case .int64:
+        for i in scalars.indices {
+          let value = Int64(bitPattern: readLittleEndian(bytes, at: start + 8 * i, byteCount: 8))
+          guard value.magnitude <= 1 << 24 else {
+            throw ModelFileError(
+              .invalidField(tensor: entry.name, field: "data", expected: "I64 values within ±2^24 (got \(value))"))
+          }
+          scalars[i] = Float(value)
+        }
       }
-      self[entry.name] = Tensor(shape: entry.shape, scalars: scalars)
+      setTensor(Tensor(shape: entry.shape, scalars: scalars), named: entry.name, as: entry.type)
     }
   }
 
@@ -203,7 +269,7 @@ private func parseMetadata(_ value: JSONValue) throws(ModelFileError) -> [String
 
 private func parseEntry(
   name: String, _ value: JSONValue
-) throws(ModelFileError) -> (shape: [Int], elementCount: Int, begin: Int, end: Int) {
+) throws(ModelFileError) -> (shape: [Int], type: SafetensorsFile.ElementType, elementCount: Int, begin: Int, end: Int) {
   guard case .object = value else {
     throw ModelFileError(.invalidField(tensor: name, field: "entry", expected: "an object"))
   }
@@ -212,7 +278,9 @@ private func parseEntry(
     throw ModelFileError(.invalidField(tensor: name, field: "dtype", expected: "a string such as \"F32\""))
   }
   guard knownDTypes.contains(dtype) else { throw ModelFileError(.unknownDType(tensor: name, dtype: dtype)) }
-  guard dtype == "F32" else { throw ModelFileError(.unsupportedDType(tensor: name, dtype: dtype)) }
+  guard let type = SafetensorsFile.ElementType(rawValue: dtype) else {
+    throw ModelFileError(.unsupportedDType(tensor: name, dtype: dtype))
+  }
 
   guard let shapeValue = value["shape"] else { throw ModelFileError(.missingField(tensor: name, field: "shape")) }
   guard let shape = JSONText.nonNegativeIntegers(shapeValue) else {
@@ -228,13 +296,13 @@ private func parseEntry(
   var elementCount = 1
   for axis in shape {
     let (product, overflow) = elementCount.multipliedReportingOverflow(by: axis)
-    let (bytes, overflowBytes) = product.multipliedReportingOverflow(by: 4)
+    let (bytes, overflowBytes) = product.multipliedReportingOverflow(by: type.byteCount)
     guard !overflow, !overflowBytes, bytes >= 0 else {
       throw ModelFileError(.invalidField(tensor: name, field: "shape", expected: "a shape whose size fits in memory"))
     }
     elementCount = product
   }
-  return (shape, elementCount, offsets[0], offsets[1])
+  return (shape, type, elementCount, offsets[0], offsets[1])
 }
 
 private func isJSONWhitespace(_ byte: UInt8) -> Bool {
