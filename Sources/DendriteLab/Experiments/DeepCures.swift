@@ -141,8 +141,9 @@ enum DeepCures {
       (variant, figures.runs[variant]?[last].firstToLastRatio ?? .nan)
     }
     sentences.append(
-      "Before training at depth \(figures.depths[last]) the first dense layer's gradient norm is "
-        + listed(ratios.map { "\(ratioText($1))× the output layer's \($0 == .plain ? "in the plain network" : "with \($0.label)")" })
+      "Before training at depth \(figures.depths[last]) the first dense layer's gradient norm, relative to the "
+        + "output layer's, is "
+        + listed(ratios.map { "\(ratioText($1))× \($0 == .plain ? "in the plain network" : "with \($0.label)")" })
         + ".")
     let growing = ratios.filter { $0.1 > 10 }.map(\.0.label)
     if !growing.isEmpty {
