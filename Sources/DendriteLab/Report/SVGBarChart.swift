@@ -52,9 +52,10 @@ public struct SVGBarChart: Sendable {
   public var series: [Series]
   /// When set, each bar is labelled with its value to this many decimals.
   public var valueDecimals: Int?
-  /// Width of the SVG in pixels.
+  /// Width of the SVG in pixels; 480 by default. Text is sized for that width: at 480 it stays
+  /// at least 12 px tall when the chart shrinks to the report's column on a 480 px wide screen.
   public var width: Int
-  /// Height of the SVG in pixels.
+  /// Height of the SVG in pixels; 380 by default.
   public var height: Int
 
   /// Creates a grouped bar chart.

@@ -87,9 +87,10 @@ public struct SVGChart: Sendable {
   public var yRange: ClosedRange<Double>?
   /// The series, drawn in order, coloured from the Okabe–Ito palette.
   public var series: [Series]
-  /// Width of the SVG in pixels.
+  /// Width of the SVG in pixels; 480 by default. Text is sized for that width: at 480 it stays
+  /// at least 12 px tall when the chart shrinks to the report's column on a 480 px wide screen.
   public var width: Int
-  /// Height of the SVG in pixels.
+  /// Height of the SVG in pixels; 380 by default.
   public var height: Int
 
   /// Creates a chart.
