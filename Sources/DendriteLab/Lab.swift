@@ -16,7 +16,7 @@ public struct Lab: Sendable {
   /// The experiment ids in the order they run.
   public static let experimentIDs = [
     "worked-examples", "saturated-neuron", "sigmoid-mse-vs-cross-entropy", "softmax-log-likelihood",
-    "vanishing-gradients", "exploding-gradients", "relu-depth", "summary",
+    "vanishing-gradients", "exploding-gradients", "relu-depth", "deep-cures", "summary",
   ]
 
   /// Creates `directory` if needed, so that a path that cannot be written fails before
@@ -46,6 +46,7 @@ public struct Lab: Sendable {
     try step("vanishing-gradients") { try VanishingGradients.run(quick: quick) }
     try step("exploding-gradients") { try ExplodingGradients.run(quick: quick) }
     try step("relu-depth") { try ReLUDepth.run(quick: quick) }
+    try step("deep-cures") { try DeepCures.run(quick: quick) }
     step("summary") { StudySummary.run(outcomes.map(\.result)) }
     return LabRun(outcomes: outcomes)
   }

@@ -26,6 +26,7 @@ struct LabRunTests {
       "test_accuracy_with_init_fix", "test_accuracy_with_clipping",
     ],
     "relu-depth": ["depths", "accuracy_sigmoid", "accuracy_tanh", "accuracy_relu"],
+    "deep-cures": ["depths", "epochs", "test_accuracy", "weight_gradient_norms", "first_to_last_gradient_ratio"],
     "summary": ["rules"],
   ]
 
@@ -45,7 +46,7 @@ struct LabRunTests {
     }
     let files = try FileManager.default.contentsOfDirectory(atPath: directory)
     #expect(files.contains("report.html") && files.contains("results.json"))
-    #expect(files.filter { $0.hasSuffix(".svg") }.count == 6)
+    #expect(files.filter { $0.hasSuffix(".svg") }.count == 8)
     let report = try String(contentsOfFile: directory + "/report.html", encoding: .utf8)
     #expect(report.contains("<svg") && !report.contains("<script"))
     // The summary names the three rules with a verdict each.

@@ -130,8 +130,9 @@ enum SaturatedNeuron {
       verdict: verdict,
       blocks: [
         .paragraph(
-          "One sigmoid neuron with input x = 1 must learn to output y = 0. From w = b = 2 its output is "
-            + "κ(4) = \(figure(saturated.a)): saturated and wrong. Under MSE the error term is "
+          "One sigmoid neuron with input x = 1 must learn to output y = 0; its output is a = κ(w·x + b), where "
+            + "κ(z) = 1/(1 + e⁻ᶻ) is the sigmoid and κ′(z) = κ(z)(1 − κ(z)) ≤ 1/4 its derivative. From w = b = 2 "
+            + "the output is κ(4) = \(figure(saturated.a)): saturated and wrong. Under MSE the error term is "
             + "2(a − y)·κ′(z) = \(figure(saturated.mse)), because κ′(4) = \(figure(saturated.derivative)); under "
             + "cross-entropy the κ′ factor cancels and the error term is a − y = \(figure(saturated.crossEntropy))."),
         .chart(chart, caption: "Output after each update. Solid: saturated start; dashed: unsaturated start."),

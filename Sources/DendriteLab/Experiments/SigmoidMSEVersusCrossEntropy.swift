@@ -83,14 +83,16 @@ enum SigmoidMSEVersusCrossEntropy {
         name: name, x: (1...shown).map(Double.init), y: run.trainAccuracy.prefix(shown).map(Double.init),
         dashed: dashed, paletteIndex: palette)
     }
+    let curves = [
+      series("MSE, learning rate 0.1", mse, 0),
+      series("cross-entropy, learning rate 0.1", crossEntropy, 1),
+      series("MSE, learning rate 0.4 (control)", control, 0, dashed: true),
+    ]
+    // The axis starts where the curves are (they crowd near the top of a 0…1 axis).
     let chart = SVGChart(
       title: "Breast cancer, 30-16-1 sigmoid network: training accuracy per epoch",
-      xLabel: "epoch", yLabel: "training accuracy (fraction)", yRange: 0.3...1,
-      series: [
-        series("MSE, learning rate 0.1", mse, 0),
-        series("cross-entropy, learning rate 0.1", crossEntropy, 1),
-        series("MSE, learning rate 0.4 (control)", control, 0, dashed: true),
-      ])
+      xLabel: "epoch", yLabel: "training accuracy (fraction)",
+      yRange: rangeAround(curves.flatMap { $0.points.map(\.y) }, limits: 0...1) ?? 0...1, series: curves)
     let table = HTMLReport.Table(
       header: ["run", "epochs to 95% training accuracy", "test accuracy", "mean |δ| at the output before training"],
       rows: [

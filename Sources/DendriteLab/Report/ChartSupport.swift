@@ -277,8 +277,8 @@ struct ChartLegend {
     var swatch: String  // SVG for a 24×12 sample at the origin
   }
 
-  static let fontSize = 12.0
-  static let rowHeight = 18.0
+  static let fontSize = ChartText.legend
+  static let rowHeight = 20.0
   static let swatchWidth = 24.0
 
   var rows: [[(entry: Entry, width: Double)]] = []
@@ -308,7 +308,7 @@ struct ChartLegend {
       let y = top + Double(index) * Self.rowHeight + Self.rowHeight / 2
       for (entry, width) in row {
         out += "<g transform=\"translate(\(coordinate(x)),\(coordinate(y)))\">\(entry.swatch)"
-        out += "<text x=\"\(coordinate(Self.swatchWidth + 6))\" y=\"4\">\(xmlEscaped(entry.label))</text></g>\n"
+        out += "<text x=\"\(coordinate(Self.swatchWidth + 6))\" y=\"5\">\(xmlEscaped(entry.label))</text></g>\n"
         x += width
       }
     }
@@ -326,9 +326,10 @@ func chartHeader(title: String, width: Double, height: Double) -> (svg: String, 
   out += "<title>\(xmlEscaped(title))</title>\n"
   out += "<rect width=\"\(w)\" height=\"\(h)\" fill=\"#ffffff\"/>\n"
   var y = 12.0
-  for line in wrapped(title, maxWidth: width - 24, size: 16) where !line.isEmpty {
-    y += 18
-    out += "<text x=\"\(coordinate(width / 2))\" y=\"\(coordinate(y))\" text-anchor=\"middle\" font-size=\"16\""
+  for line in wrapped(title, maxWidth: width - 24, size: ChartText.title) where !line.isEmpty {
+    y += ChartText.title + 3
+    out += "<text x=\"\(coordinate(width / 2))\" y=\"\(coordinate(y))\" text-anchor=\"middle\""
+    out += " font-size=\"\(formatFixed(ChartText.title, decimals: 1))\""
     out += " font-weight=\"bold\">\(xmlEscaped(line))</text>\n"
   }
   return (out, y + 14)
@@ -348,11 +349,12 @@ func yAxisSVG(_ axis: ChartAxis, plot: (x: Double, y: Double, width: Double, hei
     let y = coordinate(plot.y + plot.height * (1 - axis.fraction(tick.value)))
     out += "<line x1=\"\(coordinate(plot.x))\" y1=\"\(y)\" x2=\"\(right)\" y2=\"\(y)\" stroke=\"#dddddd\"/>\n"
     out += "<line x1=\"\(coordinate(plot.x - 5))\" y1=\"\(y)\" x2=\"\(coordinate(plot.x))\" y2=\"\(y)\" stroke=\"#333333\"/>\n"
-    out += "<text x=\"\(coordinate(plot.x - 8))\" y=\"\(y)\" dy=\"0.35em\" text-anchor=\"end\" font-size=\"11\">"
+    out += "<text class=\"tick\" x=\"\(coordinate(plot.x - 8))\" y=\"\(y)\" dy=\"0.35em\" text-anchor=\"end\""
+    out += " font-size=\"\(formatFixed(ChartText.tick, decimals: 1))\">"
     out += "\(xmlEscaped(tick.label))</text>\n"
   }
   // A label longer than the plot is tall is set smaller rather than clipped.
-  let size = max(8, min(13, 13 * (plot.height + 40) / max(textWidth(label, size: 13), 1)))
+  let size = max(ChartText.tick, min(ChartText.axisLabel, ChartText.axisLabel * (plot.height + 40) / max(textWidth(label, size: ChartText.axisLabel), 1)))
   let middle = coordinate(plot.y + plot.height / 2)
   out += "<text transform=\"translate(\(coordinate(labelX)),\(middle)) rotate(-90)\" text-anchor=\"middle\""
   out += " font-size=\"\(formatFixed(size, decimals: 1))\">\(xmlEscaped(label))</text>\n"
@@ -361,7 +363,7 @@ func yAxisSVG(_ axis: ChartAxis, plot: (x: Double, y: Double, width: Double, hei
 
 /// The width the y axis's tick labels need.
 func yTickLabelWidth(_ axis: ChartAxis) -> Double {
-  axis.ticks.map { textWidth($0.label, size: 11) }.max() ?? 0
+  axis.ticks.map { textWidth($0.label, size: ChartText.tick) }.max() ?? 0
 }
 
 /// The axes' own lines along the plot's left and bottom edges.

@@ -52,9 +52,10 @@ public struct SVGBarChart: Sendable {
   public var series: [Series]
   /// When set, each bar is labelled with its value to this many decimals.
   public var valueDecimals: Int?
-  /// Width of the SVG in pixels.
+  /// Width of the SVG in pixels; 480 by default. Text is sized for that width: at 480 it stays
+  /// at least 12 px tall when the chart shrinks to the report's column on a 480 px wide screen.
   public var width: Int
-  /// Height of the SVG in pixels.
+  /// Height of the SVG in pixels; 380 by default.
   public var height: Int
 
   /// Creates a grouped bar chart.
@@ -64,7 +65,7 @@ public struct SVGBarChart: Sendable {
   public init(
     title: String, xLabel: String, yLabel: String, categories: [String],
     yRange: ClosedRange<Double>? = nil, series: [Series], valueDecimals: Int? = nil,
-    width: Int = 720, height: Int = 440
+    width: Int = ChartText.defaultWidth, height: Int = ChartText.defaultHeight
   ) {
     self.title = title
     self.xLabel = xLabel
@@ -89,13 +90,13 @@ public struct SVGBarChart: Sendable {
     // Category labels are rotated when they would not fit side by side. Estimate with a
     // plot width guessed from a typical y label width; the real one is within a few pixels.
     let groups = Double(max(categories.count, 1))
-    let labelWidths = categories.map { textWidth($0, size: 11) }
+    let labelWidths = categories.map { textWidth($0, size: ChartText.tick) }
     let rotated = (labelWidths.max() ?? 0) > (width - 110) / groups - 8
-    let labelDepth = rotated ? 12 + 0.574 * (labelWidths.max() ?? 0) + 6 : 26
+    let labelDepth = rotated ? 14 + 0.574 * (labelWidths.max() ?? 0) + 6 : 12 + ChartText.tick
 
     let plotTop = header.bottom
     let xLabelBaseline = height - 12 - legend.height - (legend.rows.isEmpty ? 0 : 10) - 4
-    let plotHeight = max(40, xLabelBaseline - 14 - labelDepth - plotTop)
+    let plotHeight = max(40, xLabelBaseline - ChartText.axisLabel - labelDepth - plotTop)
     let values = series.flatMap { $0.values.prefix(categories.count) }.filter(\.isFinite)
     let data = values.isEmpty ? nil : min(0, values.min()!)...max(0, values.max()!)
     let yAxis = ChartAxis.linear(data: data, fixed: yRange, maxTicks: max(2, Int(plotHeight / 34) + 1))
@@ -109,10 +110,10 @@ public struct SVGBarChart: Sendable {
     }
 
     var out = header.svg
-    out += yAxisSVG(yAxis, plot: plot, label: yLabel, labelX: 12 + 13)
+    out += yAxisSVG(yAxis, plot: plot, label: yLabel, labelX: 12 + ChartText.axisLabel)
     if values.isEmpty {
       out += "<text x=\"\(coordinate(plot.x + plot.width / 2))\" y=\"\(coordinate(plot.y + plot.height / 2))\""
-      out += " text-anchor=\"middle\" font-size=\"13\" fill=\"#777777\">no data to plot</text>\n"
+      out += " text-anchor=\"middle\" font-size=\"\(formatFixed(ChartText.axisLabel, decimals: 1))\" fill=\"#777777\">no data to plot</text>\n"
     }
 
     let groupWidth = plot.width / groups
@@ -125,10 +126,8 @@ public struct SVGBarChart: Sendable {
         let x = groupLeft + barWidth * Double(s)
         let value = c < series.values.count ? series.values[c] : .nan
         guard value.isFinite else {
-          if barWidth >= 12 {
-            out += "<text x=\"\(coordinate(x + barWidth / 2))\" y=\"\(coordinate(baseline - 4))\" text-anchor=\"middle\""
-            out += " font-size=\"\(coordinate(min(10, barWidth / 1.6)))\" fill=\"#555555\">n/a</text>\n"
-          }
+          out += valueLabelSVG("n/a", centerX: x + barWidth / 2, barWidth: barWidth, top: baseline, bottom: baseline,
+                               negative: false, plot: plot, color: "#555555")
           continue
         }
         let top = min(yPixel(value), baseline)
@@ -138,14 +137,8 @@ public struct SVGBarChart: Sendable {
         out += "<title>\(xmlEscaped("\(series.name), \(category): \(formatFixed(value, decimals: 6))"))</title></rect>\n"
         if let decimals = valueDecimals {
           let label = formatFixed(value, decimals: decimals, trimZeros: false)
-          if textWidth(label, size: 10) <= barWidth + 4 {
-            // Outside the bar's end; inside it (in white) where that would cross the axis.
-            let outside = value >= 0 ? top - 4 : bottom + 12
-            let fits = value >= 0 ? outside - 10 >= plot.y - 12 : outside <= plot.y + plot.height - 3
-            let y = fits ? outside : value >= 0 ? top + 12 : bottom - 4
-            out += "<text x=\"\(coordinate(x + barWidth / 2))\" y=\"\(coordinate(y))\" text-anchor=\"middle\""
-            out += " font-size=\"10\"" + (fits ? "" : " fill=\"#ffffff\"") + ">\(label)</text>\n"
-          }
+          out += valueLabelSVG(label, centerX: x + barWidth / 2, barWidth: barWidth, top: top, bottom: bottom,
+                               negative: value < 0, plot: plot, color: nil)
         }
       }
     }
@@ -171,6 +164,37 @@ extension SVGBarChart {
     }
   }
 
+  /// A bar's label at its end, at ``ChartText/tick`` size: level when it fits the bar's
+  /// width, else turned a quarter; outside the bar, or inside it in white where outside would
+  /// leave the plot; nothing when neither fits. `color` nil is the chart's text colour.
+  private func valueLabelSVG(
+    _ label: String, centerX: Double, barWidth: Double, top: Double, bottom: Double, negative: Bool,
+    plot: (x: Double, y: Double, width: Double, height: Double), color: String?
+  ) -> String {
+    let size = ChartText.tick
+    let length = textWidth(label, size: size)
+    let level = length <= barWidth + 4
+    guard level || barWidth >= size * 0.8 else { return "" }
+    // The label's extent along y, and the room outside the bar's end.
+    let extent = level ? size * 0.75 : length
+    let room = negative ? plot.y + plot.height - bottom - 4 : top - 4 - plot.y + (level ? 12 : 0)
+    let inside = room < extent
+    if inside && bottom - top < extent + 8 { return "" }
+    let fill = inside ? " fill=\"#ffffff\"" : color.map { " fill=\"\($0)\"" } ?? ""
+    let font = " font-size=\"\(formatFixed(size, decimals: 1))\"" + fill + ">\(xmlEscaped(label))</text>\n"
+    // The end of the bar the label sits at, and the direction away from the bar.
+    let (end, outward) = negative ? (bottom, 1.0) : (top, -1.0)
+    let direction = inside ? -outward : outward
+    if level {
+      let y = end + direction * 4 + (direction > 0 ? extent : 0)
+      return "<text x=\"\(coordinate(centerX))\" y=\"\(coordinate(y))\" text-anchor=\"middle\"" + font
+    }
+    // Rotated a quarter turn: the text runs upwards from its start, glyphs left of the anchor.
+    let y = end + direction * 4 + (direction > 0 ? extent : 0)
+    let x = centerX + size * 0.35
+    return "<text transform=\"translate(\(coordinate(x)),\(coordinate(y))) rotate(-90)\" text-anchor=\"start\"" + font
+  }
+
   private func categoryAxisSVG(plot: (x: Double, y: Double, width: Double, height: Double), groupWidth: Double,
                                rotated: Bool, labelBaseline: Double) -> String {
     var out = "<g class=\"x-axis\">\n"
@@ -179,14 +203,15 @@ extension SVGBarChart {
       let x = plot.x + groupWidth * (Double(index) + 0.5)
       if rotated {
         out += "<text transform=\"translate(\(coordinate(x + 4)),\(coordinate(bottom + 14))) rotate(-35)\""
-        out += " text-anchor=\"end\" font-size=\"11\">\(xmlEscaped(category))</text>\n"
+        out += " text-anchor=\"end\" font-size=\"\(formatFixed(ChartText.tick, decimals: 1))\">\(xmlEscaped(category))</text>\n"
       } else {
-        out += "<text x=\"\(coordinate(x))\" y=\"\(coordinate(bottom + 17))\" text-anchor=\"middle\" font-size=\"11\">"
+        out += "<text x=\"\(coordinate(x))\" y=\"\(coordinate(bottom + 6 + ChartText.tick))\" text-anchor=\"middle\""
+        out += " font-size=\"\(formatFixed(ChartText.tick, decimals: 1))\">"
         out += "\(xmlEscaped(category))</text>\n"
       }
     }
     out += "<text x=\"\(coordinate(plot.x + plot.width / 2))\" y=\"\(coordinate(labelBaseline))\""
-    out += " text-anchor=\"middle\" font-size=\"13\">\(xmlEscaped(xLabel))</text>\n"
+    out += " text-anchor=\"middle\" font-size=\"\(formatFixed(ChartText.axisLabel, decimals: 1))\">\(xmlEscaped(xLabel))</text>\n"
     return out + "</g>\n"
   }
 }

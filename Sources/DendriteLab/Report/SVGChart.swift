@@ -87,9 +87,10 @@ public struct SVGChart: Sendable {
   public var yRange: ClosedRange<Double>?
   /// The series, drawn in order, coloured from the Okabe–Ito palette.
   public var series: [Series]
-  /// Width of the SVG in pixels.
+  /// Width of the SVG in pixels; 480 by default. Text is sized for that width: at 480 it stays
+  /// at least 12 px tall when the chart shrinks to the report's column on a 480 px wide screen.
   public var width: Int
-  /// Height of the SVG in pixels.
+  /// Height of the SVG in pixels; 380 by default.
   public var height: Int
 
   /// Creates a chart.
@@ -99,7 +100,7 @@ public struct SVGChart: Sendable {
   public init(
     title: String, xLabel: String, yLabel: String,
     xScale: Scale = .linear, yScale: Scale = .linear, yRange: ClosedRange<Double>? = nil,
-    series: [Series], width: Int = 720, height: Int = 440
+    series: [Series], width: Int = ChartText.defaultWidth, height: Int = ChartText.defaultHeight
   ) {
     self.title = title
     self.xLabel = xLabel
@@ -125,7 +126,7 @@ public struct SVGChart: Sendable {
     // Vertical layout: title, plot, x tick labels, x label, legend.
     let plotTop = header.bottom
     let xLabelBaseline = height - 12 - legend.height - (legend.rows.isEmpty ? 0 : 10) - 4
-    let plotHeight = max(40, xLabelBaseline - 14 - 30 - plotTop)
+    let plotHeight = max(40, xLabelBaseline - ChartText.axisLabel - 32 - plotTop)
     let yAxis = makeAxis(yScale, data: range(placeable, \.y), fixed: yRange, maxTicks: Int(plotHeight / 34) + 1)
 
     // Horizontal layout: y label, y tick labels, plot; x ticks thinned until labels fit.
@@ -140,12 +141,12 @@ public struct SVGChart: Sendable {
     let plot = (x: plotLeft, y: plotTop, width: plotWidth, height: plotHeight)
 
     var out = header.svg
-    out += yAxisSVG(yAxis, plot: plot, label: yLabel, labelX: 12 + 13)
+    out += yAxisSVG(yAxis, plot: plot, label: yLabel, labelX: 12 + ChartText.axisLabel)
     out += xAxisSVG(xAxis, plot: plot, labelBaseline: xLabelBaseline)
     out += axisLinesSVG(plot)
     if placeable.allSatisfy({ $0.allSatisfy { $0 == nil } }) {
       out += "<text x=\"\(coordinate(plot.x + plot.width / 2))\" y=\"\(coordinate(plot.y + plot.height / 2))\""
-      out += " text-anchor=\"middle\" font-size=\"13\" fill=\"#777777\">no data to plot</text>\n"
+      out += " text-anchor=\"middle\" font-size=\"\(formatFixed(ChartText.axisLabel, decimals: 1))\" fill=\"#777777\">no data to plot</text>\n"
     }
     for (index, points) in placeable.enumerated() {
       let pixels = points.map { point in
@@ -186,7 +187,7 @@ extension SVGChart {
   private func labelsFit(_ axis: ChartAxis, length: Double) -> Bool {
     zip(axis.ticks, axis.ticks.dropFirst()).allSatisfy { left, right in
       let gap = length * (axis.fraction(right.value) - axis.fraction(left.value))
-      return gap >= (textWidth(left.label, size: 11) + textWidth(right.label, size: 11)) / 2 + 10
+      return gap >= (textWidth(left.label, size: ChartText.tick) + textWidth(right.label, size: ChartText.tick)) / 2 + 10
     }
   }
 
@@ -219,11 +220,12 @@ extension SVGChart {
       let x = coordinate(plot.x + plot.width * axis.fraction(tick.value))
       out += "<line x1=\"\(x)\" y1=\"\(coordinate(plot.y))\" x2=\"\(x)\" y2=\"\(coordinate(bottom))\" stroke=\"#dddddd\"/>\n"
       out += "<line x1=\"\(x)\" y1=\"\(coordinate(bottom))\" x2=\"\(x)\" y2=\"\(coordinate(bottom + 5))\" stroke=\"#333333\"/>\n"
-      out += "<text x=\"\(x)\" y=\"\(coordinate(bottom + 19))\" text-anchor=\"middle\" font-size=\"11\">"
+      out += "<text class=\"tick\" x=\"\(x)\" y=\"\(coordinate(bottom + 7 + ChartText.tick))\" text-anchor=\"middle\""
+      out += " font-size=\"\(formatFixed(ChartText.tick, decimals: 1))\">"
       out += "\(xmlEscaped(tick.label))</text>\n"
     }
     out += "<text x=\"\(coordinate(plot.x + plot.width / 2))\" y=\"\(coordinate(labelBaseline))\""
-    out += " text-anchor=\"middle\" font-size=\"13\">\(xmlEscaped(xLabel))</text>\n"
+    out += " text-anchor=\"middle\" font-size=\"\(formatFixed(ChartText.axisLabel, decimals: 1))\">\(xmlEscaped(xLabel))</text>\n"
     return out + "</g>\n"
   }
 
