@@ -1,0 +1,79 @@
+/// One layer of an ``ArchitectureSpecification``, as the text `conv(32,3)`, `relu` or
+/// `residual(dense(64),relu,dense(64))` describes it: what to build, not yet its sizes
+/// (those come from the data's shape, see
+/// ``ArchitectureSpecification/makeModel(inputShape:outputSize:outputActivation:seed:)``).
+///
+///     LayerSpecification.convolution(filters: 32, kernelSize: 3).description   // "conv(32,3)"
+///     LayerSpecification.maxPool(size: 2).description                           // "maxpool(2)"
+public enum LayerSpecification: Sendable, Equatable, CustomStringConvertible {
+  /// `conv(filters, kernel, stride=1, padding=0)`: a ``Conv2D`` with `filters` output
+  /// channels and a square `kernelSize × kernelSize` kernel.
+  case convolution(filters: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0)
+  /// `maxpool(size, stride=size)`: a ``MaxPool2D``; nil `stride` means `size`.
+  case maxPool(size: Int, stride: Int? = nil)
+  /// `avgpool(size, stride=size)`: an ``AveragePool2D``; nil `stride` means `size`.
+  case averagePool(size: Int, stride: Int? = nil)
+  /// `dense(units)`: a ``Dense`` layer.
+  case dense(units: Int)
+  /// An activation by its command-line name (`relu`, `tanh`, `leaky-relu`, …): an
+  /// ``ActivationLayer``, folded into the convolution or dense layer right before it.
+  case activation(Activation)
+  /// `batchnorm`: a ``BatchNorm`` over the features of rows or the channels of images.
+  case batchNorm
+  /// `layernorm`: a ``LayerNorm`` over the features of rows.
+  case layerNorm
+  /// `dropout(rate)`: a ``Dropout`` layer, rate in [0, 1).
+  case dropout(rate: Float)
+  /// `flatten`: a ``Flatten`` layer, images `[N, C, H, W]` → rows `[N, C·H·W]`.
+  case flatten
+  /// `residual(layer, …)`: a ``Residual`` block, y = x + f(x), with f the layers given.
+  case residual([LayerSpecification])
+
+  /// The layer as the specification grammar writes it, arguments at their defaults left
+  /// out: `conv(32,3,stride=2)`, `dropout(0.5)`, `residual(dense(64),relu,dense(64))`.
+  public var description: String {
+    switch self {
+    case .convolution(let filters, let kernelSize, let stride, let padding):
+      "conv(\(filters),\(kernelSize)" + (stride == 1 ? "" : ",stride=\(stride)") + (padding == 0 ? "" : ",padding=\(padding)") + ")"
+    case .maxPool(let size, let stride): "maxpool(\(size)" + Self.strideText(stride, size: size) + ")"
+    case .averagePool(let size, let stride): "avgpool(\(size)" + Self.strideText(stride, size: size) + ")"
+    case .dense(let units): "dense(\(units))"
+    case .activation(let activation): activation.name
+    case .batchNorm: "batchnorm"
+    case .layerNorm: "layernorm"
+    case .dropout(let rate): "dropout(\(rate))"
+    case .flatten: "flatten"
+    case .residual(let body): "residual(" + body.map(\.description).joined(separator: ",") + ")"
+    }
+  }
+
+  private static func strideText(_ stride: Int?, size: Int) -> String {
+    guard let stride, stride != size else { return "" }
+    return ",stride=\(stride)"
+  }
+
+  /// Whether this layer, or one inside it, takes images `[N, C, H, W]` (a convolution or
+  /// pooling layer).
+  ///
+  ///     LayerSpecification.residual([.convolution(filters: 8, kernelSize: 3, padding: 1)]).takesImages   // true
+  public var takesImages: Bool {
+    switch self {
+    case .convolution, .maxPool, .averagePool: true
+    case .residual(let body): body.contains(where: \.takesImages)
+    default: false
+    }
+  }
+
+  /// The layers this one counts as, by kind: `conv` and `dense`, inside residual blocks
+  /// too, for summaries such as "2 conv + 2 dense layers".
+  ///
+  ///     LayerSpecification.dense(units: 8).layerKinds   // ["dense"]
+  public var layerKinds: [String] {
+    switch self {
+    case .convolution: ["conv"]
+    case .dense: ["dense"]
+    case .residual(let body): body.flatMap(\.layerKinds)
+    default: []
+    }
+  }
+}
