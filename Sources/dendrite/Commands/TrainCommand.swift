@@ -3,12 +3,12 @@ import Dendrite
 import DendriteData
 import Foundation
 
-/// `dendrite train`: trains a multilayer perceptron on a data set, reports its test
+/// `dendrite train`: trains a multilayer perceptron (or an `--architecture`) on a data set, reports its test
 /// accuracy and loss, and optionally saves it.
 struct TrainCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "train",
-    abstract: "Train a multilayer perceptron on a bundled data set, a CSV or an IDX file.",
+    abstract: "Train a multilayer perceptron, or the network --architecture describes, on a bundled data set, a CSV or an IDX file.",
     discussion: """
       Splits the data 80/20 (stratified, shuffled with --seed), standardises the features \
       with the training part's statistics, trains, and reports the held-out test figures. \
@@ -26,7 +26,8 @@ struct TrainCommand: ParsableCommand {
 
         architecture = layer , { "," , layer } ;
         layer        = name , [ "(" , [ argument , { "," , argument } ] , ")" ] ;
-        argument     = number | key , "=" , number | layer ;  (* layers only in residual *)
+        argument     = number | key , "=" , number | layer ;
+                       (* layers only inside residual( … ) *)
 
       Layers: conv(filters, kernel, stride=1, padding=0), maxpool(size, stride=size), \
       avgpool(size, stride=size), dense(units), dropout(rate), batchnorm, layernorm, flatten, \
@@ -34,13 +35,14 @@ struct TrainCommand: ParsableCommand {
       \(CommandLineNames.list(CommandLineNames.hiddenActivations)). Arguments are positional in that \
       order or key=value. Conv and pool layers read each row as an image [C, H, W]: IDX files and \
       mnist5k give the shape (1,28,28), CSV rows need --input-shape C,H,W. Image data from IDX \
-      files is scaled to [0, 1] (pixel / 255) unless --preprocessing says otherwise. A layer that \
+      files is scaled to [0, 1] (pixel / 255); CSV rows are standardised per column unless \
+      --preprocessing says otherwise (min-max scales each column to [0, 1]). A layer that \
       does not fit its input (dense after images without flatten, a kernel larger than the image, \
       a residual block that changes the shape) is an error before training naming the layer and \
       the shapes. Example:
 
-        dendrite train --dataset mnist5k --epochs 3 \\
-          --architecture "conv(8,3,padding=1),relu,maxpool(2),conv(16,3),relu,maxpool(2),flatten,dense(64),relu"
+        dendrite train --dataset mnist5k --epochs 3 --architecture \\
+          "conv(8,3,padding=1),relu,maxpool(2),conv(16,3),relu,maxpool(2),flatten"
       """
   )
 
