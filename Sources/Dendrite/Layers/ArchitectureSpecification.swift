@@ -28,6 +28,8 @@
 /// Arguments are positional in the order shown, or `key=value` by the names shown.
 public struct ArchitectureSpecification: Sendable, Equatable, CustomStringConvertible {
   /// The layers, in order.
+  ///
+  ///     try ArchitectureSpecification(parsing: "dense(8),relu").layers   // [.dense(units: 8), .activation(.relu)]
   public var layers: [LayerSpecification]
 
   /// Creates a specification from layers.
@@ -38,6 +40,8 @@ public struct ArchitectureSpecification: Sendable, Equatable, CustomStringConver
   }
 
   /// The specification in the grammar's canonical form: `conv(32,3),relu,maxpool(2)`.
+  ///
+  ///     try ArchitectureSpecification(parsing: "Conv(32, 3, stride=1), ReLU").description   // "conv(32,3),relu"
   public var description: String { layers.map(\.description).joined(separator: ",") }
 
   /// Whether some layer takes images (a convolution or pooling layer, inside residual

@@ -1,8 +1,13 @@
 extension ArchitectureSpecification {
-  /// The most values one sample may hold between two layers (2²⁴ floats, 64 MiB), and the
-  /// most weights one layer may have (2²⁶, 256 MiB): larger ones would exhaust memory.
+  /// The most values one sample may hold after a convolution (2²⁴ floats, 64 MiB per
+  /// sample): larger activations would exhaust memory within a batch.
+  ///
+  ///     ArchitectureSpecification.maximumSampleSize   // 16_777_216
   public static let maximumSampleSize = 1 << 24
-  /// The most weights one convolution or dense layer may have (2²⁶ floats, 256 MiB).
+  /// The most weights one convolution or dense layer may have (2²⁶ floats, 256 MiB), as
+  /// `--layers` allows between two hidden layers.
+  ///
+  ///     ArchitectureSpecification.maximumWeights   // 67_108_864
   public static let maximumWeights = 1 << 26
 
   /// Builds the model for data of the given shape: the specification's layers, then a

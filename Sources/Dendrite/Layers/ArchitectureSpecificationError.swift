@@ -5,6 +5,8 @@
 ///     catch { print(error) }   // conv needs (filters, kernel), got "conv(32)"
 public struct ArchitectureSpecificationError: Error, Equatable, Sendable, CustomStringConvertible {
   /// The whole message, one line.
+  ///
+  ///     ArchitectureSpecificationError("the specification is empty").description   // "the specification is empty"
   public let description: String
 
   /// Creates an error with its message.

@@ -12,7 +12,10 @@ extension ArchitectureSpecification {
     self.init(layers: try parser.parseArchitecture())
   }
 
-  /// The layer names the grammar knows besides the activations, in the order messages list them.
+  /// The layer names the grammar knows besides the activations (which are
+  /// ``CommandLineNames/hiddenActivations``), in the order messages list them.
+  ///
+  ///     ArchitectureSpecification.layerNames.first   // "conv"
   public static let layerNames = ["conv", "maxpool", "avgpool", "dense", "dropout", "batchnorm", "layernorm", "flatten", "residual"]
 }
 

@@ -8,29 +8,51 @@
 public enum LayerSpecification: Sendable, Equatable, CustomStringConvertible {
   /// `conv(filters, kernel, stride=1, padding=0)`: a ``Conv2D`` with `filters` output
   /// channels and a square `kernelSize × kernelSize` kernel.
+  ///
+  ///     LayerSpecification.convolution(filters: 32, kernelSize: 3, stride: 2)   // conv(32,3,stride=2)
   case convolution(filters: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0)
   /// `maxpool(size, stride=size)`: a ``MaxPool2D``; nil `stride` means `size`.
+  ///
+  ///     LayerSpecification.maxPool(size: 2)   // maxpool(2)
   case maxPool(size: Int, stride: Int? = nil)
   /// `avgpool(size, stride=size)`: an ``AveragePool2D``; nil `stride` means `size`.
+  ///
+  ///     LayerSpecification.averagePool(size: 3, stride: 1)   // avgpool(3,stride=1)
   case averagePool(size: Int, stride: Int? = nil)
   /// `dense(units)`: a ``Dense`` layer.
+  ///
+  ///     LayerSpecification.dense(units: 128)   // dense(128)
   case dense(units: Int)
   /// An activation by its command-line name (`relu`, `tanh`, `leaky-relu`, …): an
   /// ``ActivationLayer``, folded into the convolution or dense layer right before it.
+  ///
+  ///     LayerSpecification.activation(.gelu)   // gelu
   case activation(Activation)
   /// `batchnorm`: a ``BatchNorm`` over the features of rows or the channels of images.
+  ///
+  ///     LayerSpecification.batchNorm   // batchnorm
   case batchNorm
   /// `layernorm`: a ``LayerNorm`` over the features of rows.
+  ///
+  ///     LayerSpecification.layerNorm   // layernorm
   case layerNorm
   /// `dropout(rate)`: a ``Dropout`` layer, rate in [0, 1).
+  ///
+  ///     LayerSpecification.dropout(rate: 0.5)   // dropout(0.5)
   case dropout(rate: Float)
   /// `flatten`: a ``Flatten`` layer, images `[N, C, H, W]` → rows `[N, C·H·W]`.
+  ///
+  ///     LayerSpecification.flatten   // flatten
   case flatten
   /// `residual(layer, …)`: a ``Residual`` block, y = x + f(x), with f the layers given.
+  ///
+  ///     LayerSpecification.residual([.dense(units: 64), .activation(.relu)])   // residual(dense(64),relu)
   case residual([LayerSpecification])
 
   /// The layer as the specification grammar writes it, arguments at their defaults left
   /// out: `conv(32,3,stride=2)`, `dropout(0.5)`, `residual(dense(64),relu,dense(64))`.
+  ///
+  ///     LayerSpecification.dropout(rate: 0.25).description   // "dropout(0.25)"
   public var description: String {
     switch self {
     case .convolution(let filters, let kernelSize, let stride, let padding):
