@@ -31,7 +31,7 @@ struct ArchitectureCommandLineTests {
     #expect(object["architecture"] as? String == spec)
     #expect(object["input_shape"] as? [Int] == [1, 28, 28])
     #expect((object["test_accuracy"] as? Double ?? 0) > 0.3, "\(object)")
-    #expect(object["training_path"] as? String == "tape (layer 0 (Unflatten) is a custom layer)")
+    #expect(object["training_path"] as? String == "tape (layer 0 (Unflatten) has no fused kernel)")
   }
 
   @Test("CSV rows with --input-shape train a CNN with batchnorm and a residual block; the summary names the layers")
