@@ -156,3 +156,25 @@ struct ArchitectureSpecificationTests {
     #expect((model.evaluate(data, loss: .softmaxCrossEntropy)["accuracy"] ?? 0) > 0.95)
   }
 }
+
+extension ArchitectureSpecificationTests {
+  @Test("a model's layers read back as the specification it was built from, output layer included")
+  func readsBack() throws {
+    let text = "conv(4,3,stride=2,padding=1),relu,batchnorm,maxpool(2,stride=1),avgpool(1),flatten,dropout(0.5),"
+      + "dense(16),gelu,layernorm,residual(dense(16),tanh,dense(16)),sigmoid"
+    let spec = try ArchitectureSpecification(parsing: text)
+    let model = try spec.makeModel(inputShape: [2, 9, 9], outputSize: 3, outputActivation: .logSoftmax)
+    #expect(ArchitectureSpecification(describing: model)?.description == text + ",dense(3),log-softmax")
+    #expect(ArchitectureSpecification(describing: Sequential(layers: [Dense(inputSize: 2, outputSize: 2), CustomScale()])) == nil)
+  }
+}
+
+/// A layer the grammar has no text for.
+private struct CustomScale: Layer {
+  func forward(_ input: Tensor, context: inout ForwardContext) -> Tensor { input }
+  var parameterNames: [String] { [] }
+  var parameterValues: [Tensor] {
+    get { [] }
+    set {}
+  }
+}

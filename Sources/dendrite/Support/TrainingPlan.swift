@@ -263,16 +263,27 @@ struct TrainingPlan {
 
   func describeModel() -> String {
     let training = "\(loss.name), \(optimizerName) (learning rate \(learningRate)), \(model.parameterCount) parameters"
-    guard let architecture else {
-      let sizes = (ModelDescription(model).widths ?? []).map(String.init).joined(separator: "-")
-      return "\(sizes) MLP, \(training)"
+    let widths = ModelDescription(model).widths
+    // An MLP from --layers (or a checkpoint's): 64-32-10 MLP, …
+    if architecture == nil, let widths {
+      return "\(widths.map(String.init).joined(separator: "-")) MLP, \(training)"
     }
-    // conv(8,3)-relu-maxpool(2)-flatten-dense(10) network, 1 conv + 1 dense layers, …
-    let outputs = ModelDescription(model).denseLayers.last?.outputSize ?? 0
-    let layers = (architecture.layers.map(\.description) + ["dense(\(outputs))"]).joined(separator: "-")
-    let (convolutions, dense) = architecture.layerCounts
-    let counts = (convolutions > 0 ? "\(convolutions) conv + " : "") + "\(dense + 1) dense layer\(convolutions + dense > 0 ? "s" : "")"
-    return "\(layers) network, \(counts), \(training)"
+    // conv(8,3)-relu-maxpool(2)-flatten-dense(10) network, 1 conv + 1 dense layers, …; the
+    // output layer without its activation, which the loss decides.
+    let layers: [LayerSpecification]
+    if let architecture {
+      let outputs = ModelDescription(model).denseLayers.last?.outputSize ?? 0
+      layers = architecture.layers + [.dense(units: outputs)]
+    } else {
+      layers = ArchitectureSpecification(describing: model).map { read in
+        guard case .activation? = read.layers.last else { return read.layers }
+        return read.layers.dropLast()
+      } ?? []
+    }
+    let (convolutions, dense) = ArchitectureSpecification(layers: layers).layerCounts
+    let counts = (convolutions > 0 ? "\(convolutions) conv + " : "") + "\(dense) dense layer\(convolutions + dense > 1 ? "s" : "")"
+    let text = layers.isEmpty ? "custom" : layers.map(\.description).joined(separator: "-")
+    return "\(text) network, \(counts), \(training)"
   }
 
   /// The image shape of each row: `--input-shape` (which must multiply to the feature
