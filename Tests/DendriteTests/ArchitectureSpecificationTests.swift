@@ -178,3 +178,40 @@ private struct CustomScale: Layer {
     set {}
   }
 }
+
+extension ArchitectureSpecificationTests {
+  @Test("random texts from the grammar's alphabet parse or throw, and what parses builds and runs or throws (no trap)")
+  func randomTexts() throws {
+    let pieces = [
+      "conv", "maxpool", "avgpool", "dense", "dropout", "batchnorm", "layernorm", "flatten", "residual", "relu", "tanh",
+      "(", ")", ",", "=", "stride", "padding", "0", "1", "2", "3", "5", "0.5", "-1", " ", "x",
+    ]
+    var generator = RandomGenerator(seed: 99)
+    var built = 0
+    for _ in 0..<3_000 {
+      let count = 1 + Int(generator.nextUnitFloat() * 14)
+      let text = (0..<count).map { _ in pieces[min(pieces.count - 1, Int(generator.nextUnitFloat() * Float(pieces.count)))] }.joined()
+      guard let spec = try? ArchitectureSpecification(parsing: text) else { continue }
+      #expect(try ArchitectureSpecification(parsing: spec.description) == spec, "\(text)")
+      for shape in [[1, 6, 6], [3, 2, 5], [7]] {
+        guard let model = try? spec.makeModel(inputShape: shape, outputSize: 2) else { continue }
+        #expect(model(Tensor.zeros(shape: [2, shape.reduce(1, *)])).shape == [2, 2], "\(text) on \(shape)")
+        built += 1
+      }
+    }
+    #expect(built > 50)
+  }
+
+  @Test("layers too large for memory are errors, not traps")
+  func sizeLimits() throws {
+    let wide = try ArchitectureSpecification(parsing: "conv(65536,1)")
+    #expect(throws: ArchitectureSpecificationError(
+      "layer 1 conv(65536,1) makes samples of 51380224 values ([N, 65536, 28, 28]), more than 16777216; use fewer filters or a larger stride"
+    )) { try wide.makeModel(inputShape: [1, 28, 28], outputSize: 2) }
+    let unfolding = try ArchitectureSpecification(parsing: "conv(1,1024,padding=1024),flatten")
+    #expect(throws: ArchitectureSpecificationError(
+      "layer 1 conv(1,1024,padding=1024) would unfold 1162670505984 values per sample for its kernel windows, more than 67108864; "
+        + "use a smaller kernel, less padding or a larger stride"
+    )) { try unfolding.makeModel(inputShape: [1, 28, 28], outputSize: 2) }
+  }
+}

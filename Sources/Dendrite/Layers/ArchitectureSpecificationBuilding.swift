@@ -47,7 +47,7 @@ extension ArchitectureSpecification {
     guard shape.count == 1 else {
       throw .misfit(output, "needs rows [N, D] but gets \(Self.show(shape)); end the specification with flatten")
     }
-    try Self.checkWeights(shape[0] * outputSize, layer: output)
+    try Self.checkWeights(Self.product([shape[0], outputSize]), layer: output)
     let outputLayer = Dense(inputSize: shape[0], outputSize: outputSize, activation: outputActivation)
     return Sequential(seed: seed) {
       built
@@ -91,9 +91,16 @@ extension ArchitectureSpecification {
             name, "needs images of at least \(smallest) × \(smallest) (kernel \(kernelSize), padding \(padding)) "
               + "but gets \(show(shape)); add padding or take out a pooling layer before it")
         }
-        try checkWeights(filters * channels * kernelSize * kernelSize, layer: name)
+        try checkWeights(product([filters, channels, kernelSize, kernelSize]), layer: name)
         shape = [filters, (height + 2 * padding - kernelSize) / stride + 1, (width + 2 * padding - kernelSize) / stride + 1]
         try checkSampleSize(shape, layer: name)
+        // The convolution unfolds every window of the input into a row (im2col).
+        let unfolded = product([shape[1], shape[2], channels, kernelSize, kernelSize])
+        guard unfolded <= maximumWeights else {
+          throw .misfit(
+            name, "would unfold \(unfolded) values per sample for its kernel windows, more than \(maximumWeights); "
+              + "use a smaller kernel, less padding or a larger stride")
+        }
         layers.append(Conv2D(
           inChannels: channels, outChannels: filters, kernelSize: kernelSize, stride: stride, padding: padding,
           activation: activation))
@@ -111,7 +118,7 @@ extension ArchitectureSpecification {
         }
       case .dense(let units):
         let features = try rowWidth(shape, layer: name, needs: "needs")
-        try checkWeights(features * units, layer: name)
+        try checkWeights(product([features, units]), layer: name)
         shape = [units]
         layers.append(Dense(inputSize: features, outputSize: units, activation: activation))
       case .activation(let activation):
@@ -155,9 +162,20 @@ extension ArchitectureSpecification {
   }
 
   private static func checkSampleSize(_ shape: [Int], layer: String) throws(ArchitectureSpecificationError) {
-    let size = shape.reduce(1, *)
+    let size = product(shape)
     guard size <= maximumSampleSize else {
       throw .misfit(layer, "makes samples of \(size) values (\(show(shape))), more than \(maximumSampleSize); use fewer filters or a larger stride")
     }
+  }
+
+  /// The product of `values`, or `Int.max` when it would overflow (every limit is far below).
+  private static func product(_ values: [Int]) -> Int {
+    var result = 1
+    for value in values {
+      let (next, overflow) = result.multipliedReportingOverflow(by: value)
+      if overflow { return Int.max }
+      result = next
+    }
+    return result
   }
 }
