@@ -87,10 +87,8 @@ public enum LayerSpecification: Sendable, Equatable, CustomStringConvertible {
   }
 
   /// The layers this one counts as, by kind: `conv` and `dense`, inside residual blocks
-  /// too, for summaries such as "2 conv + 2 dense layers".
-  ///
-  ///     LayerSpecification.dense(units: 8).layerKinds   // ["dense"]
-  public var layerKinds: [String] {
+  /// too, for ``ArchitectureSpecification/layerCounts``.
+  var layerKinds: [String] {
     switch self {
     case .convolution: ["conv"]
     case .dense: ["dense"]
