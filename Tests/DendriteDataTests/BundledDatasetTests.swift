@@ -54,6 +54,7 @@ struct BundledDatasetTests {
   func mnist5k() throws {
     let data = try Datasets.mnist5k()
     #expect(data.name == "mnist5k")
+    #expect(data.sampleShape == [1, 28, 28])
     #expect(data.features.shape == [5000, 784])
     #expect(classCounts(data) == [Int](repeating: 500, count: 10))
     #expect(data.classIndices?[499] == 0 && data.classIndices?[500] == 1)

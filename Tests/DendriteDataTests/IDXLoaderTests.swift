@@ -42,6 +42,11 @@ struct IDXLoaderTests {
       let scaling = Preprocessing.fixedRange(0...255, featureCount: 4)
       #expect(scaling.apply(Tensor([[0, 51, 255, 127.5]])) == Tensor([[0, 0.2, 1, 0.5]]))
       #expect(data.replacingFeatures(scaling.apply(data.features)).featureRange == nil)
+      // Each row is a grey image of the file's rows × columns; scaling keeps the shape.
+      #expect(data.sampleShape == [1, 2, 2])
+      #expect(data.split(testFraction: 0.34, seed: 1).train.sampleShape == [1, 2, 2])
+      #expect(data.replacingFeatures(scaling.apply(data.features)).sampleShape == [1, 2, 2])
+      #expect(data.replacingFeatures(Tensor.zeros(shape: [3, 2])).sampleShape == nil)
     }
   }
 

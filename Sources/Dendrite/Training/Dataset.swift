@@ -25,6 +25,13 @@ public struct Dataset: Sendable {
   /// (``Preprocessing/fixedRange(_:featureCount:)``) rather than standardised per column,
   /// which would give rare pixels huge z-scores.
   public var featureRange: ClosedRange<Float>?
+  /// The shape of one sample when each row is an image read row by row, `[C, H, W]`
+  /// (`[1, 28, 28]` for MNIST from IDX files), else nil. A convolutional model turns rows
+  /// back into images of this shape (``Unflatten``); see
+  /// ``ArchitectureSpecification/makeModel(inputShape:outputSize:outputActivation:seed:)``.
+  ///
+  ///     try Datasets.mnist5k().sampleShape   // [1, 28, 28]
+  public var sampleShape: [Int]?
   /// The name of each class, index by index, when the source had them (a CSV's label
   /// texts, `["setosa", "versicolor", "virginica"]`); nil means the names are the indices.
   ///
@@ -144,6 +151,7 @@ public struct Dataset: Sendable {
     var copy = self
     copy.features = newFeatures
     copy.featureRange = nil  // the new features need not lie in the old range
+    if newFeatures.shape[1] != featureCount { copy.sampleShape = nil }
     return copy
   }
 

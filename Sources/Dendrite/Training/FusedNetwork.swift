@@ -56,6 +56,8 @@ final class FusedNetwork {
         return (nil, .tape(reason: "\(name) draws random masks"))
       case is Sequential:
         return (nil, .tape(reason: "\(name) is a nested Sequential"))
+      case is Conv2D, is MaxPool2D, is AveragePool2D, is Flatten, is Unflatten, is BatchNorm, is LayerNorm, is Residual:
+        return (nil, .tape(reason: "\(name) has no fused kernel"))
       default:
         return (nil, .tape(reason: "\(name) is a custom layer"))
       }

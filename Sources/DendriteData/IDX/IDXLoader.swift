@@ -7,6 +7,7 @@ import Foundation
 ///     let train = try IDXLoader.load(imagesPath: "mnist/train-images-idx3-ubyte.gz")
 ///     train.features.shape   // [60000, 784], pixels 0…255 as Float
 ///     train.classCount       // 10
+///     train.sampleShape      // [1, 28, 28]
 ///
 /// Features are the raw pixel values 0…255 as `Float`, one row of `rows × columns` per
 /// image, row by row; scale or standardise them yourself. A file is gzip when it starts
@@ -65,6 +66,7 @@ public enum IDXLoader {
     do throws(DatasetError) {
       var data = try Dataset(features: features, classIndices: classes.body.map { Int($0) }, name: name)
       data.featureRange = 0...255  // unsigned bytes
+      data.sampleShape = [1, pixels.dimensions[1], pixels.dimensions[2]]  // grey images
       return data
     } catch {
       throw DataError.invalidDataset(error)

@@ -3,12 +3,12 @@ import Dendrite
 import DendriteData
 import Foundation
 
-/// `dendrite train`: trains a multilayer perceptron on a data set, reports its test
+/// `dendrite train`: trains a multilayer perceptron (or an `--architecture`) on a data set, reports its test
 /// accuracy and loss, and optionally saves it.
 struct TrainCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "train",
-    abstract: "Train a multilayer perceptron on a bundled data set, a CSV or an IDX file.",
+    abstract: "Train a multilayer perceptron, or the network --architecture describes, on a bundled data set, a CSV or an IDX file.",
     discussion: """
       Splits the data 80/20 (stratified, shuffled with --seed), standardises the features \
       with the training part's statistics, trains, and reports the held-out test figures. \
@@ -19,7 +19,30 @@ struct TrainCommand: ParsableCommand {
       `warning:` line, printed before training and again after the summary. \
       --resume takes the model, loss, optimizer, seed and preprocessing from the checkpoint, \
       so giving --layers, --activation, --loss, --output-activation, --optimizer, \
-      --learning-rate, --seed, --preprocessing or --dropout with it is an error.
+      --learning-rate, --seed, --preprocessing, --dropout, --architecture or --input-shape with it is an error.
+
+      --architecture SPEC describes the hidden layers as text; the output layer is added from \
+      the loss as with --layers. Grammar (EBNF; spaces allowed, names ignore case):
+
+        architecture = layer , { "," , layer } ;
+        layer        = name , [ "(" , [ argument , { "," , argument } ] , ")" ] ;
+        argument     = number | key , "=" , number | layer ;
+                       (* layers only inside residual( … ) *)
+
+      Layers: conv(filters, kernel, stride=1, padding=0), maxpool(size, stride=size), \
+      avgpool(size, stride=size), dense(units), dropout(rate), batchnorm, layernorm, flatten, \
+      residual(layer, …) (y = x + f(x); its layers must keep the shape), and the activations \
+      \(CommandLineNames.list(CommandLineNames.hiddenActivations)). Arguments are positional in that \
+      order or key=value. Conv and pool layers read each row as an image [C, H, W]: IDX files and \
+      mnist5k give the shape (1,28,28), CSV rows need --input-shape C,H,W. Image data from IDX \
+      files is scaled to [0, 1] (pixel / 255); CSV rows are standardised per column unless \
+      --preprocessing says otherwise (min-max scales each column to [0, 1]). A layer that \
+      does not fit its input (dense after images without flatten, a kernel larger than the image, \
+      a residual block that changes the shape) is an error before training naming the layer and \
+      the shapes. Example:
+
+        dendrite train --dataset mnist5k --epochs 3 --architecture \\
+          "conv(8,3,padding=1),relu,maxpool(2),conv(16,3),relu,maxpool(2),flatten"
       """
   )
 
@@ -34,6 +57,18 @@ struct TrainCommand: ParsableCommand {
     "Hidden activation: \(CommandLineNames.list(CommandLineNames.hiddenActivations)) (default: \(Self.defaultActivation)).",
     valueName: "NAME"))
   var activation: String?
+
+  @Option(help: ArgumentHelp(
+    "The hidden layers as text, for models --layers cannot describe (convolutions, pooling, normalisation, residual blocks): "
+      + "e.g. conv(32,3),relu,maxpool(2),flatten,dense(128),relu; the grammar is below. Not with --layers, --activation or --dropout.",
+    valueName: "SPEC"))
+  var architecture: String?
+
+  @Option(name: .customLong("input-shape"), help: ArgumentHelp(
+    "The image shape of each CSV row for --architecture's conv and pool layers, channels first; C·H·W must be the "
+      + "feature count (IDX files and mnist5k know theirs: 1,28,28).",
+    valueName: "C,H,W"))
+  var inputShape: String?
 
   @Option(help: ArgumentHelp("Loss: \(CommandLineNames.list(CommandLineNames.losses)).", valueName: "NAME"))
   var loss: String?
@@ -126,6 +161,22 @@ struct TrainCommand: ParsableCommand {
       }
     }
     if let layers { _ = try LayerSizes.parse(layers) }
+    if architecture != nil {
+      let clashing = [("--layers", layers != nil), ("--activation", activation != nil), ("--dropout", dropout != nil)]
+        .filter(\.1).map(\.0)
+      guard clashing.isEmpty else {
+        throw ValidationError(
+          "--architecture describes every hidden layer, so \(CommandLineNames.list(clashing, lastSeparator: " and ")) cannot be given with it; "
+            + "write the layers, activations and dropout(p) in the specification")
+      }
+      _ = try architectureSpecification
+    }
+    if let inputShape {
+      guard architecture != nil || resume != nil else {
+        throw ValidationError("--input-shape is the image shape for --architecture's conv and pool layers; give --architecture too, or drop --input-shape")
+      }
+      _ = try InputShape.parse(inputShape)
+    }
     if let seed, UInt64(seed) == nil {
       throw ValidationError("--seed must be a whole number from 0 to \(UInt64.max), got \(seed)")
     }
@@ -183,6 +234,7 @@ struct TrainCommand: ParsableCommand {
       if let save { try checkWritable(save, option: "--save") }
       if let checkpoint { try checkWritable(checkpoint, option: "--checkpoint") }
       let plan = try TrainingPlan(command: self)
+      try checkSavable(plan)
       if !json { for line in plan.csvSummary { Terminal.printError(line) } }
       for line in plan.encodingNotes { Terminal.printError(line) }
       let beforeTraining = plan.advice
@@ -214,6 +266,19 @@ struct TrainCommand: ParsableCommand {
           dataset: plan.datasetRecord)
       }
       try report(plan: plan, outcome: outcome, advice: advice)
+    }
+  }
+
+  /// Fails before training when `--save` or `--checkpoint` asks for a file the model's
+  /// layers cannot be stored in (an `--architecture` with layers model files do not hold yet).
+  private func checkSavable(_ plan: TrainingPlan) throws {
+    guard let option = save != nil ? "--save" : checkpoint != nil ? "--checkpoint" : nil else { return }
+    do {
+      _ = try ModelFile(model: plan.model, loss: plan.loss, classCount: plan.train.classCount, preprocessing: plan.preprocessing)
+    } catch {
+      guard case .unsavableLayer(let layer, let type) = error.reason else { return }  // anything else shows when saving
+      throw CommandError(
+        "\(option): model files cannot store \(type) layers yet (\(layer)); train this --architecture without --save and --checkpoint")
     }
   }
 
@@ -255,6 +320,10 @@ struct TrainCommand: ParsableCommand {
         object["test_accuracy"] = .float(test["accuracy"] ?? .nan)
       }
       if let save { object["model"] = .string(save) }
+      if let architecture = plan.architecture {
+        object["architecture"] = .string(architecture.description)
+        if let shape = plan.inputShape { object["input_shape"] = .array(shape.map { .number(Double($0)) }) }
+      }
       if let labelColumn = plan.labelColumn, let task = plan.learningTask {
         object["label_column"] = .string(labelColumn)
         object["task"] = .string(task.rawValue)

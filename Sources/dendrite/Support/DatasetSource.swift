@@ -127,6 +127,9 @@ struct LoadedData {
 
   /// The range every feature lies in by the source's definition (IDX images), else nil.
   var featureRange: ClosedRange<Float>? { dataset?.featureRange }
+
+  /// The image shape `[C, H, W]` of each row by the source's definition (IDX images), else nil.
+  var sampleShape: [Int]? { dataset?.sampleShape }
 }
 
 extension LabelColumn {

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Dendrite
 
 /// `dendrite train`'s options that define the model or the run, with their defaults applied
@@ -14,7 +15,8 @@ extension TrainCommand {
   /// (`--layers`, `--seed`, …), in the order of `--help`.
   var modelOptionsGiven: [String] {
     let options: [(String, Bool)] = [
-      ("--layers", layers != nil), ("--activation", activation != nil), ("--loss", loss != nil),
+      ("--layers", layers != nil), ("--activation", activation != nil), ("--architecture", architecture != nil),
+      ("--input-shape", inputShape != nil), ("--loss", loss != nil),
       ("--output-activation", outputActivation != nil), ("--optimizer", optimizer != nil),
       ("--learning-rate", learningRate != nil), ("--seed", seed != nil),
       ("--preprocessing", preprocessing != nil), ("--dropout", dropout != nil),
@@ -26,6 +28,17 @@ extension TrainCommand {
 
   /// `--layers`, or the default; checked by `validate()`.
   var hiddenSizes: [Int] { get throws { try LayerSizes.parse(layers ?? Self.defaultLayers) } }
+  /// `--architecture`, parsed; nil without it.
+  var architectureSpecification: ArchitectureSpecification? {
+    get throws {
+      guard let architecture else { return nil }
+      do {
+        return try ArchitectureSpecification(parsing: architecture)
+      } catch {
+        throw ValidationError("--architecture: \(error)")
+      }
+    }
+  }
   /// `--activation`, or ReLU.
   var hiddenActivation: Activation { activation.flatMap(Activation.init(name:)) ?? .relu }
   /// `--optimizer`, or Adam.

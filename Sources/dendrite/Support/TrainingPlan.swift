@@ -33,6 +33,11 @@ struct TrainingPlan {
   let targetScaling: TargetScaling?
   let loss: Loss
   let model: Sequential
+  /// `--architecture`, parsed; nil for a multilayer perceptron from `--layers` or a resumed run.
+  let architecture: ArchitectureSpecification?
+  /// The image shape `[C, H, W]` the model reads each row as: `--input-shape`, or the
+  /// data's own (IDX files); nil when the model reads rows as they are.
+  let inputShape: [Int]?
   let optimizerName: String
   let learningRate: Float
   let epochs: Int
@@ -204,12 +209,31 @@ struct TrainingPlan {
       outputs = train.targets?.shape[1] ?? 1
     }
     let outputActivation = command.outputActivation.flatMap(Activation.init(name:)) ?? loss.outputLayerActivation
-    let hidden = try command.hiddenSizes
-    model =
-      resumed?.model
-      ?? .multilayerPerceptron(
-        inputSize: train.featureCount, hiddenSizes: hidden, activation: command.hiddenActivation,
+    let architecture = resumed == nil ? try command.architectureSpecification : nil
+    self.architecture = architecture
+    if let resumedModel = resumed?.model {
+      model = resumedModel
+      inputShape = nil
+    } else if let architecture {
+      let shape = try Self.imageShape(command: command, data: data, featureCount: train.featureCount)
+      if architecture.takesImages && shape == nil {
+        throw CommandError(
+          "--architecture: conv and pool layers read each row as an image, but the rows of \(data.name) have no image shape; "
+            + "give --input-shape C,H,W with C·H·W = \(train.featureCount)")
+      }
+      inputShape = architecture.takesImages ? shape : nil
+      do {
+        model = try architecture.makeModel(
+          inputShape: inputShape ?? [train.featureCount], outputSize: outputs, outputActivation: outputActivation, seed: seed)
+      } catch {
+        throw CommandError("--architecture: \(error)")
+      }
+    } else {
+      model = .multilayerPerceptron(
+        inputSize: train.featureCount, hiddenSizes: try command.hiddenSizes, activation: command.hiddenActivation,
         outputSize: outputs, outputActivation: outputActivation, dropout: command.dropoutRate, seed: seed)
+      inputShape = nil
+    }
     resumedOptimizer = resumed?.optimizer?.makeOptimizer()
     optimizerName = resumed?.optimizer?.name ?? command.optimizerKind.name
     learningRate =
@@ -238,8 +262,42 @@ struct TrainingPlan {
   var advice: [Diagnostic] { Advisor.check(model: model, loss: loss, labels: train.labels, classNames: train.classNames) }
 
   func describeModel() -> String {
-    let sizes = (ModelDescription(model).widths ?? []).map(String.init).joined(separator: "-")
-    return "\(sizes) MLP, \(loss.name), \(optimizerName) (learning rate \(learningRate)), \(model.parameterCount) parameters"
+    let training = "\(loss.name), \(optimizerName) (learning rate \(learningRate)), \(model.parameterCount) parameters"
+    let widths = ModelDescription(model).widths
+    // An MLP from --layers (or a checkpoint's): 64-32-10 MLP, …
+    if architecture == nil, let widths {
+      return "\(widths.map(String.init).joined(separator: "-")) MLP, \(training)"
+    }
+    // conv(8,3)-relu-maxpool(2)-flatten-dense(10) network, 1 conv + 1 dense layers, …; the
+    // output layer without its activation, which the loss decides.
+    let layers: [LayerSpecification]
+    if let architecture {
+      let outputs = ModelDescription(model).denseLayers.last?.outputSize ?? 0
+      layers = architecture.layers + [.dense(units: outputs)]
+    } else {
+      layers = ArchitectureSpecification(describing: model).map { read in
+        guard case .activation? = read.layers.last else { return read.layers }
+        return read.layers.dropLast()
+      } ?? []
+    }
+    let (convolutions, dense) = ArchitectureSpecification(layers: layers).layerCounts
+    let counts = (convolutions > 0 ? "\(convolutions) conv + " : "") + "\(dense) dense layer\(convolutions + dense > 1 ? "s" : "")"
+    let text = layers.isEmpty ? "custom" : layers.map(\.description).joined(separator: "-")
+    return "\(text) network, \(counts), \(training)"
+  }
+
+  /// The image shape of each row: `--input-shape` (which must multiply to the feature
+  /// count), else the data's own (IDX files), else nil.
+  private static func imageShape(command: TrainCommand, data: LoadedData, featureCount: Int) throws -> [Int]? {
+    guard let text = command.inputShape else { return data.sampleShape }
+    let shape = try InputShape.parse(text)
+    let product = shape.reduce(1, *)
+    guard product == featureCount else {
+      throw CommandError(
+        "--input-shape \(text): \(shape.map(String.init).joined(separator: "×")) = \(product) values per row, "
+          + "but \(data.name) has \(featureCount) features; give C,H,W with C·H·W = \(featureCount)")
+    }
+    return shape
   }
 
   func train(progress: ProgressBar, interruption: Interruption? = nil) throws -> TrainingOutcome {
