@@ -32,3 +32,51 @@ private func collectBuffers(of layer: any Layer, prefix: String, into buffers: i
     break
   }
 }
+
+extension Layer {
+  /// Puts back buffers as ``buffers`` names them (a snapshot taken earlier, say), in this
+  /// layer and the layers inside it; names it does not have are ignored. A batch-norm layer
+  /// given its statistics this way gets a box of its own (see ``BatchNorm``), so the
+  /// snapshot's values are not shared with other copies.
+  ///
+  ///     let snapshot = model.buffers          // after a good epoch
+  ///     …                                     // more training moves the running statistics
+  ///     model.loadBuffers(snapshot)           // back to the snapshot's
+  ///
+  /// - Precondition: each given tensor has the shape of the buffer it replaces.
+  public mutating func loadBuffers(_ buffers: [String: Tensor]) {
+    guard !buffers.isEmpty else { return }
+    var layer: any Layer = self
+    writeBuffers(buffers, into: &layer, prefix: "")
+    if let updated = layer as? Self { self = updated }
+  }
+}
+
+/// Writes the buffers named `prefix + name` into `layer` and the layers inside it.
+private func writeBuffers(_ buffers: [String: Tensor], into layer: inout any Layer, prefix: String) {
+  switch layer {
+  case var batchNorm as BatchNorm:
+    if let mean = buffers[prefix + "running_mean"] { batchNorm.runningMean = mean }
+    if let variance = buffers[prefix + "running_var"] { batchNorm.runningVariance = variance }
+    if let count = buffers[prefix + "num_batches_tracked"], count.scalarCount == 1 {
+      batchNorm.batchesTracked = Int(count.scalars[0])
+    }
+    layer = batchNorm
+  case var residual as Residual:
+    var body: any Layer = residual.body
+    writeBuffers(buffers, into: &body, prefix: prefix)
+    if let sequential = body as? Sequential { residual.body = sequential }
+    layer = residual
+  case var sequential as Sequential:
+    var module = 0
+    for index in sequential.layers.indices {
+      var inner = sequential.layers[index]
+      writeBuffers(buffers, into: &inner, prefix: prefix + String(module) + ".")
+      module += ModuleNumbering.moduleCount(of: inner)
+      sequential.layers[index] = inner
+    }
+    layer = sequential
+  default:
+    break
+  }
+}

@@ -80,7 +80,9 @@ public final class ProgressCallback: TrainingCallback {
 }
 
 /// Stops training when a monitored figure has not improved for `patience` epochs, and
-/// optionally puts back the parameters of the best epoch, as Keras's `EarlyStopping`.
+/// optionally puts back the parameters of the best epoch, as Keras's `EarlyStopping`, with
+/// that epoch's buffers (batch norm's running statistics), so the restored model normalises
+/// as it did when it scored best.
 ///
 ///     let stopper = EarlyStopping(monitor: "val_loss", patience: 5, restoreBestWeights: true)
 public final class EarlyStopping: TrainingCallback {
@@ -96,6 +98,8 @@ public final class EarlyStopping: TrainingCallback {
   /// The best value seen and its epoch.
   public private(set) var best: (value: Float, epoch: Int)?
   private var bestParameters: [Tensor]?
+  /// The best epoch's buffers (batch norm's running statistics), restored with its parameters.
+  private var bestBuffers: [String: Tensor] = [:]
   private var wait = 0
 
   /// Creates the callback.
@@ -116,13 +120,16 @@ public final class EarlyStopping: TrainingCallback {
       if improved {
         best = (value, epoch)
         wait = 0
-        if restoreBestWeights { bestParameters = state.model.parameterValues }
+        if restoreBestWeights { (bestParameters, bestBuffers) = (state.model.parameterValues, state.model.buffers) }
         return .proceed
       }
       wait += 1
       return wait >= patience ? .stop : .proceed
     case .trainingFinished:
-      if restoreBestWeights, let bestParameters { state.model.parameterValues = bestParameters }
+      if restoreBestWeights, let bestParameters {
+        state.model.parameterValues = bestParameters
+        state.model.loadBuffers(bestBuffers)
+      }
       return .proceed
     default:
       return .proceed
