@@ -51,4 +51,15 @@ public struct CommunicatorError: Error, Equatable, CustomStringConvertible {
 extension Communicator {
   /// Whether this rank prints, writes files and checkpoints: rank 0.
   public var isLeader: Bool { rank == 0 }
+
+  /// Runs `body` on every rank and makes its outcome collective: when it throws on any rank,
+  /// every rank throws (the failing rank its own error, the others ``CommunicatorError``
+  /// naming that rank, with its message), so that no rank goes on to a collective the others
+  /// never reach. One all-reduce of a flag per rank, and a broadcast of the message when one
+  /// failed.
+  ///
+  ///     let data = try world.agree { try Datasets.named(path) }   // a bad file on any rank stops all
+  public func agree<Value>(_ body: () throws -> Value) throws -> Value {
+    try DataParallel.agree(over: self, body)
+  }
 }

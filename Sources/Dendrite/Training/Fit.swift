@@ -38,6 +38,15 @@ extension Layer {
   ///     for losses the enum does not name, such as the study's MSE summed over outputs;
   ///     `loss` still says how outputs are read for accuracy.
   ///   - useFusedKernels: false trains on the tape even a model the fused kernels could run.
+  ///   - communicator: with a group of more than one rank (``MPICommunicator`` under
+  ///     `mpirun`), trains data-parallel (``Communicator``): every rank calls `fit` with the
+  ///     same data and options; rank 0's initial parameters are broadcast; each step every
+  ///     rank takes its share of the `batchSize` rows, and one all-reduce per step averages
+  ///     the gradients, so every rank applies the same update and the run follows the
+  ///     single-process one up to float rounding. Training metrics are summed over ranks at
+  ///     each epoch's end and batch norm's running statistics are rank 0's, so every rank
+  ///     ends each epoch with the same model and History. A failure on any rank stops all
+  ///     of them, with that rank's message. Nil, or a group of one, trains as before.
   /// - Throws: ``TrainingError`` for invalid options, data that does not fit the model, or
   ///   divergence; whatever a callback throws.
   @discardableResult
@@ -47,7 +56,7 @@ extension Layer {
     clipGradientNorm: Float? = nil, seed: UInt64 = 42, startEpoch: Int = 0,
     callbacks: [any TrainingCallback] = [],
     objective: ((_ outputs: Tensor, _ labels: Dataset.Labels) -> Tensor)? = nil,
-    useFusedKernels: Bool = true
+    useFusedKernels: Bool = true, communicator: (any Communicator)? = nil
   ) throws -> History {
     guard epochs > 0 else { throw TrainingError.invalidOption("epochs must be positive, got \(epochs)") }
     guard batchSize > 0 else { throw TrainingError.invalidOption("batch size must be positive, got \(batchSize)") }
@@ -68,6 +77,14 @@ extension Layer {
     defer {
       self = engine.model
       optimizer.learningRate = baseRate
+    }
+    // Data parallel over more than one rank: every rank starts from rank 0's parameters.
+    let group = communicator.flatMap { $0.size > 1 ? $0 : nil }
+    let shapes = engine.model.parameterValues.map(\.shape)
+    if let group {
+      var model = engine.model
+      try DataParallel.broadcastParameters(of: &model, over: group)
+      try engine.replaceModel(with: model)
     }
 
     // Callbacks see the model as trained so far and may replace it (early stopping puts
@@ -99,21 +116,38 @@ extension Layer {
       var totals = MetricTotals()
       for step in 0..<stepsPerEpoch {
         let rows = Array(order[(step * batchSize)..<Swift.min((step + 1) * batchSize, data.count)])
-        let batch = data.subset(rows)
-        let gradients = try engine.computeGradients(
-          inputs: batch.features, labels: batch.labels, position: (epoch, step), foldedLearningRate: nil,
-          wantsOutputs: true, wantsNamedGradients: !callbacks.isEmpty || clipGradientNorm != nil)
+        // With a group, this rank's share of the batch, and the batch's gradients after the
+        // all-reduce; the metrics below are then this rank's, added up over ranks at the
+        // epoch's end.
+        let batch = data.subset(group.map { DataParallel.shard(rows, rank: $0.rank, size: $0.size) } ?? rows)
+        let gradients: TrainingStep<Self>.Gradients
+        if let group {
+          gradients = try dataParallelGradients(
+            engine, batch: batch, batchRows: rows.count, shapes: shapes, position: (epoch, step), group: group)
+        } else {
+          gradients = try engine.computeGradients(
+            inputs: batch.features, labels: batch.labels, position: (epoch, step), foldedLearningRate: nil,
+            wantsOutputs: true, wantsNamedGradients: !callbacks.isEmpty || clipGradientNorm != nil)
+        }
         if let named = gradients.byName {
           _ = try notify(.gradientsComputed(epoch: epoch, step: step, gradients: named))
         }
         engine.update(with: gradients, optimizer: &optimizer, clipGradientNorm: clipGradientNorm)
         let (lossValue, outputs) = (gradients.loss, gradients.outputs)
         if let outputs {
-          totals.add(loss: lossValue, outputs: outputs, labels: batch.labels, lossKind: loss, metrics: metrics)
+          totals.add(
+            loss: group == nil ? lossValue : gradients.shardLoss, outputs: outputs, labels: batch.labels, lossKind: loss,
+            metrics: metrics)
         }
         if try notify(.batchFinished(epoch: epoch, step: step, stepsPerEpoch: stepsPerEpoch, loss: lossValue)) == .stop {
           break training  // after this step; the unfinished epoch gets no History entry
         }
+      }
+      if let group {
+        totals = try totals.summed(over: group, keys: ["loss"] + metrics.map(\.key))
+        var model = engine.model
+        try DataParallel.broadcastBuffers(of: &model, over: group)
+        try engine.replaceModel(with: model)
       }
       var figures = totals.averages(prefix: "")
       figures["lr"] = optimizer.learningRate
@@ -159,6 +193,38 @@ extension Layer {
 }
 
 /// Row-weighted running sums of the loss and metrics over an epoch's batches.
+extension Layer {
+  /// One data-parallel step's gradients: this rank's shard through the engine (its failure
+  /// kept, not thrown, so that it reaches the all-reduce), then the batch's mean loss and
+  /// gradients over every rank (``DataParallel/reduce(_:parameterNames:shapes:batchRows:over:)``).
+  fileprivate func dataParallelGradients(
+    _ engine: TrainingStep<Self>, batch: Dataset, batchRows: Int, shapes: [[Int]], position: (epoch: Int, step: Int),
+    group: any Communicator
+  ) throws -> TrainingStep<Self>.Gradients {
+    var contribution = DataParallel.Contribution(gradients: nil, loss: 0, rows: batch.count, failure: nil)
+    var outputs: Tensor?
+    if batch.count > 0 {
+      do {
+        let local = try engine.computeGradients(
+          inputs: batch.features, labels: batch.labels, position: position, foldedLearningRate: nil, wantsOutputs: true,
+          wantsNamedGradients: true)
+        (contribution.gradients, contribution.loss, outputs) = (local.byName, local.loss, local.outputs)
+      } catch {
+        contribution.failure = error
+      }
+    }
+    let (loss, gradients) = try DataParallel.reduce(
+      contribution, parameterNames: engine.parameterNames, shapes: shapes, batchRows: batchRows, over: group)
+    let firstBad = engine.parameterNames.first { gradients[$0]?.isFinite == false }
+    if !loss.isFinite || firstBad != nil {
+      throw TrainingError.diverged(epoch: position.epoch, step: position.step, loss: loss, firstNonFiniteGradient: firstBad)
+    }
+    var result = TrainingStep<Self>.Gradients(loss: loss, outputs: outputs, byName: gradients, isFolded: false)
+    result.shardLoss = contribution.loss
+    return result
+  }
+}
+
 struct MetricTotals {
   private var rows = 0
   private var sums: [String: Double] = [:]
@@ -178,6 +244,19 @@ struct MetricTotals {
   private mutating func accumulate(_ key: String, _ value: Float, _ weight: Int) {
     sums[key, default: 0] += Double(value) * Double(weight)
     counts[key, default: 0] += weight
+  }
+
+  /// The totals of every rank of `group` added up (sums and row counts of each of `keys`),
+  /// the same on every rank: one all-reduce.
+  func summed(over group: any Communicator, keys: [String]) throws -> MetricTotals {
+    var buffer = keys.flatMap { [Float(sums[$0] ?? 0), Float(counts[$0] ?? 0)] }
+    try group.allReduceSum(&buffer)
+    var total = MetricTotals()
+    for (index, key) in keys.enumerated() where buffer[2 * index + 1] > 0 {
+      total.sums[key] = Double(buffer[2 * index])
+      total.counts[key] = Int(buffer[2 * index + 1])
+    }
+    return total
   }
 
   func averages(prefix: String) -> [String: Float] {

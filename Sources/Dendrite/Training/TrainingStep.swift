@@ -139,6 +139,8 @@ final class TrainingStep<Model: Layer> {
     var byName: [String: Tensor]?
     /// Whether plain SGD was folded into the backward pass (the update is done).
     var isFolded: Bool
+    /// In data-parallel training, this rank's shard's loss (``loss`` is the batch's).
+    var shardLoss: Float = .nan
   }
 
   /// Runs one step on a batch and returns its loss (before the update) and, when asked,
