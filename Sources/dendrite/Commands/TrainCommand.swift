@@ -230,11 +230,18 @@ struct TrainCommand: ParsableCommand {
 
   func run() throws {
     threadOption.apply()
+    defer { DistributedRun.finish() }
     try reportingErrors {
-      if let save { try checkWritable(save, option: "--save") }
-      if let checkpoint { try checkWritable(checkpoint, option: "--checkpoint") }
-      let plan = try TrainingPlan(command: self)
-      try checkSavable(plan)
+      // Under `mpirun -np N`: one rank of a data-parallel group; only rank 0 prints and writes.
+      let group = try DistributedRun.communicator()
+      let writes = group?.isLeader ?? true
+      let plan = try agreed(over: group) {
+        if writes, let save { try checkWritable(save, option: "--save") }
+        if writes, let checkpoint { try checkWritable(checkpoint, option: "--checkpoint") }
+        let plan = try TrainingPlan(command: self)
+        try checkSavable(plan)
+        return plan
+      }
       if !json { for line in plan.csvSummary { Terminal.printError(line) } }
       for line in plan.encodingNotes { Terminal.printError(line) }
       let beforeTraining = plan.advice
@@ -242,11 +249,15 @@ struct TrainCommand: ParsableCommand {
         throw CommandError("\(blocker.message) [\(blocker.code)]")
       }
       for diagnostic in beforeTraining { Terminal.printError(Self.adviceLine(diagnostic)) }
-      let interruption = Interruption()
-      interruption.install()
+      // Ctrl-C stops a single run at a step's end; mpirun's ranks would stop at different
+      // steps, so there it ends the job.
+      let interruption = group == nil ? Interruption() : nil
+      interruption?.install()
       let outcome = try plan.train(
-        progress: ProgressBar(quiet: json, rows: plan.train.count, batchSize: plan.batchSize), interruption: interruption)
-      if let stop = interruption.stoppedAt {
+        progress: ProgressBar(quiet: json, rows: plan.train.count, batchSize: plan.batchSize), interruption: interruption,
+        group: group)
+      let ranksAgree = try group.map { try DistributedRun.ranksAgree(on: outcome.model, over: $0) }
+      if let stop = interruption?.stoppedAt {
         // Ctrl-C: no --save (the run did not finish), the checkpoint if one was asked for.
         let kept = plan.checkpointPath.map { "checkpoint written to \($0) (resume with --resume \($0))" }
           ?? "nothing saved (--checkpoint FILE keeps the progress)"
@@ -258,15 +269,26 @@ struct TrainCommand: ParsableCommand {
       let advice = beforeTraining + outcome.progressAdvice
       // --json has no summary to repeat the warnings after; the run's own findings still go to stderr.
       if json { for diagnostic in outcome.progressAdvice { Terminal.printError(Self.adviceLine(diagnostic)) } }
-      if let save {
+      if writes, let save {
         try outcome.model.save(
           to: save, loss: plan.loss, classCount: plan.train.classCount, preprocessing: plan.preprocessing,
           classNames: plan.train.classNames, labelColumn: plan.labelColumn,
           targetScaling: plan.targetScaling, featureNames: plan.train.featureNames, featureEncoding: plan.featureEncoding,
           dataset: plan.datasetRecord)
       }
-      try report(plan: plan, outcome: outcome, advice: advice)
+      try report(
+        plan: plan, outcome: outcome, advice: advice,
+        distributed: group.map {
+          (ranks: $0.size, agree: ranksAgree ?? false, allReduceMilliseconds: ($0 as? TimedCommunicator)?.millisecondsPerAllReduce)
+        })
     }
+  }
+
+  /// `body`'s result; with a group, every rank's outcome made collective: an error on any
+  /// rank stops all, and rank 0 prints it (``Communicator/agree(_:)``).
+  private func agreed<Value>(over group: (any Communicator)?, _ body: () throws -> Value) throws -> Value {
+    guard let group else { return try body() }
+    return try group.agree(body)
   }
 
   /// Fails before training when `--save` or `--checkpoint` asks for a file the model's
@@ -287,7 +309,9 @@ struct TrainCommand: ParsableCommand {
     "warning: \(diagnostic.message) [\(diagnostic.code)]"
   }
 
-  private func report(plan: TrainingPlan, outcome: TrainingOutcome, advice: [Diagnostic]) throws {
+  private func report(
+    plan: TrainingPlan, outcome: TrainingOutcome, advice: [Diagnostic], distributed: (ranks: Int, agree: Bool, allReduceMilliseconds: Double?)? = nil
+  ) throws {
     var test = outcome.testScores
     let regression = plan.train.classCount == nil
     let figures = TestRegressionFigures(plan: plan, model: outcome.model)
@@ -334,6 +358,13 @@ struct TrainCommand: ParsableCommand {
          "message": .string(diagnostic.message)]
       })
       if let recorder = outcome.gradientFlow { object["gradient_flow"] = recorder.json }
+      if let distributed {
+        object["ranks"] = .number(Double(distributed.ranks))
+        object["ranks_agree"] = .bool(distributed.agree)
+        if let milliseconds = distributed.allReduceMilliseconds {
+          object["allreduce_ms_per_call"] = .number((milliseconds * 1000).rounded() / 1000)
+        }
+      }
       JSONOutput.print(.object(object))
       return
     }
@@ -347,6 +378,10 @@ struct TrainCommand: ParsableCommand {
       : String(format: "test accuracy %.4f  test loss %.4f", test["accuracy"] ?? .nan, test["loss"] ?? .nan)
     print("\(plan.train.name): \(plan.describeModel()); trained on \(outcome.history.trainingPath?.description ?? "nothing")")
     print("\(summary)  (\(plan.test.count) held-out rows, \(outcome.history.count) epochs)")
+    if let distributed {
+      print("data-parallel on \(distributed.ranks) ranks (MPI); "
+        + (distributed.agree ? "every rank holds the same weights" : "warning: the ranks' weights differ"))
+    }
     if let save { print("saved \(save)") }
     // The warnings again, where they are seen: the ones before training have scrolled away.
     if !advice.isEmpty {

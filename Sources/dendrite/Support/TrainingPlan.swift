@@ -300,12 +300,15 @@ struct TrainingPlan {
     return shape
   }
 
-  func train(progress: ProgressBar, interruption: Interruption? = nil) throws -> TrainingOutcome {
+  /// Trains the plan's model; with a `group` of ranks, data-parallel (only rank 0 checkpoints).
+  func train(
+    progress: ProgressBar, interruption: Interruption? = nil, group: (any Communicator)? = nil
+  ) throws -> TrainingOutcome {
     guard var optimizer = resumedOptimizer ?? makeOptimizer(name: optimizerName, learningRate: learningRate) else {
       throw CommandError("--optimizer \(optimizerName): unknown")
     }
     var callbacks: [any TrainingCallback] = [progress.callback]
-    let checkpoint = checkpointPath.map { path in
+    let checkpoint = (group?.isLeader == false ? nil : checkpointPath).map { path in
       ModelCheckpoint(
         path: path, loss: loss, classCount: train.classCount, preprocessing: preprocessing,
         training: [
@@ -327,7 +330,7 @@ struct TrainingPlan {
     let startingLoss = model.evaluate(train, loss: loss)["loss"] ?? .nan
     let history = try model.fit(
       train, loss: loss, optimizer: &optimizer, epochs: epochs, batchSize: batchSize, validation: validation,
-      seed: seed, startEpoch: startEpoch, callbacks: callbacks)
+      seed: seed, startEpoch: startEpoch, callbacks: callbacks, communicator: group)
     if let interruption, interruption.stoppedAt != nil, let checkpoint {
       // Ctrl-C: the checkpoint holds the model as the last step left it, to resume from
       // the start of the unfinished epoch.
