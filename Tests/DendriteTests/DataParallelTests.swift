@@ -195,6 +195,34 @@ struct DataParallelTests {
     #expect(Self.largestDifference(single.parameters, Self.mlp(seed: 1).parameterValues) > 1e-3, "training moved the weights")
   }
 
+  @Test("a Trainer with a communicator steps the single process's Trainer, every rank the same")
+  func trainerSteps() throws {
+    let data = try Self.data()
+    let batches = (0..<3).map { data.subset(Array(($0 * 32)..<(($0 + 1) * 32))) }
+    func run(size: Int) -> [RankOutcome] {
+      let group = ThreadGroup(size: size)
+      return group.run { rank in
+        let trainer = Trainer(
+          model: Self.mlp(seed: UInt64(rank + 1)), loss: .softmaxCrossEntropy, optimizer: SGD(learningRate: 0.1),
+          communicator: ThreadRank(group, rank: rank))
+        var outcome = RankOutcome()
+        do {
+          for batch in batches { outcome.losses.append(try trainer.step(inputs: batch.features, labels: batch.labels)) }
+        } catch {
+          outcome.error = "\(error)"
+        }
+        outcome.parameters = trainer.model.parameterValues
+        return outcome
+      }
+    }
+    let single = run(size: 1)[0]
+    let pair = run(size: 2)
+    #expect(pair.allSatisfy { $0.error == nil }, "\(pair.map(\.error))")
+    #expect(pair[1].parameters == pair[0].parameters && pair[1].losses == pair[0].losses)
+    #expect(Self.largestDifference(pair[0].parameters, single.parameters) < 1e-5)
+    for (a, b) in zip(pair[0].losses, single.losses) { #expect(abs(a - b) < 1e-5 * max(1, abs(b))) }
+  }
+
   @Test("batch norm on the tape: ranks end with identical weights and running statistics")
   func batchNormRanksAgree() throws {
     let data = try Self.data()

@@ -132,3 +132,35 @@ enum DataParallel {
     throw CommunicatorError(text, rank: failing)
   }
 }
+
+extension DataParallel {
+  /// One data-parallel step's gradients: this rank's shard through the engine (its failure
+  /// kept, not thrown, so that it reaches the all-reduce), then the batch's mean loss and
+  /// gradients over every rank (``DataParallel/reduce(_:parameterNames:shapes:batchRows:over:)``).
+  static func gradients<Model: Layer>(
+    _ engine: TrainingStep<Model>, batch: Dataset, batchRows: Int, shapes: [[Int]], position: (epoch: Int, step: Int),
+    group: any Communicator
+  ) throws -> TrainingStep<Model>.Gradients {
+    var contribution = DataParallel.Contribution(gradients: nil, loss: 0, rows: batch.count, failure: nil)
+    var outputs: Tensor?
+    if batch.count > 0 {
+      do {
+        let local = try engine.computeGradients(
+          inputs: batch.features, labels: batch.labels, position: position, foldedLearningRate: nil, wantsOutputs: true,
+          wantsNamedGradients: true)
+        (contribution.gradients, contribution.loss, outputs) = (local.byName, local.loss, local.outputs)
+      } catch {
+        contribution.failure = error
+      }
+    }
+    let (loss, gradients) = try DataParallel.reduce(
+      contribution, parameterNames: engine.parameterNames, shapes: shapes, batchRows: batchRows, over: group)
+    let firstBad = engine.parameterNames.first { gradients[$0]?.isFinite == false }
+    if !loss.isFinite || firstBad != nil {
+      throw TrainingError.diverged(epoch: position.epoch, step: position.step, loss: loss, firstNonFiniteGradient: firstBad)
+    }
+    var result = TrainingStep<Model>.Gradients(loss: loss, outputs: outputs, byName: gradients, isFolded: false)
+    result.shardLoss = contribution.loss
+    return result
+  }
+}

@@ -122,7 +122,7 @@ extension Layer {
         let batch = data.subset(group.map { DataParallel.shard(rows, rank: $0.rank, size: $0.size) } ?? rows)
         let gradients: TrainingStep<Self>.Gradients
         if let group {
-          gradients = try dataParallelGradients(
+          gradients = try DataParallel.gradients(
             engine, batch: batch, batchRows: rows.count, shapes: shapes, position: (epoch, step), group: group)
         } else {
           gradients = try engine.computeGradients(
@@ -193,38 +193,6 @@ extension Layer {
 }
 
 /// Row-weighted running sums of the loss and metrics over an epoch's batches.
-extension Layer {
-  /// One data-parallel step's gradients: this rank's shard through the engine (its failure
-  /// kept, not thrown, so that it reaches the all-reduce), then the batch's mean loss and
-  /// gradients over every rank (``DataParallel/reduce(_:parameterNames:shapes:batchRows:over:)``).
-  fileprivate func dataParallelGradients(
-    _ engine: TrainingStep<Self>, batch: Dataset, batchRows: Int, shapes: [[Int]], position: (epoch: Int, step: Int),
-    group: any Communicator
-  ) throws -> TrainingStep<Self>.Gradients {
-    var contribution = DataParallel.Contribution(gradients: nil, loss: 0, rows: batch.count, failure: nil)
-    var outputs: Tensor?
-    if batch.count > 0 {
-      do {
-        let local = try engine.computeGradients(
-          inputs: batch.features, labels: batch.labels, position: position, foldedLearningRate: nil, wantsOutputs: true,
-          wantsNamedGradients: true)
-        (contribution.gradients, contribution.loss, outputs) = (local.byName, local.loss, local.outputs)
-      } catch {
-        contribution.failure = error
-      }
-    }
-    let (loss, gradients) = try DataParallel.reduce(
-      contribution, parameterNames: engine.parameterNames, shapes: shapes, batchRows: batchRows, over: group)
-    let firstBad = engine.parameterNames.first { gradients[$0]?.isFinite == false }
-    if !loss.isFinite || firstBad != nil {
-      throw TrainingError.diverged(epoch: position.epoch, step: position.step, loss: loss, firstNonFiniteGradient: firstBad)
-    }
-    var result = TrainingStep<Self>.Gradients(loss: loss, outputs: outputs, byName: gradients, isFolded: false)
-    result.shardLoss = contribution.loss
-    return result
-  }
-}
-
 struct MetricTotals {
   private var rows = 0
   private var sums: [String: Double] = [:]

@@ -39,6 +39,10 @@ public final class Trainer<Model: Layer, Opt: Optimizer> {
 
   private let engine: TrainingStep<Model>
   private var steps = 0
+  /// The data-parallel group (more than one rank), and whether rank 0's parameters have
+  /// been broadcast yet (at the first step).
+  private let group: (any Communicator)?
+  private var parametersShared = false
 
   /// Prepares a trainer for `model`.
   ///
@@ -50,10 +54,15 @@ public final class Trainer<Model: Layer, Opt: Optimizer> {
   ///   - clipGradientNorm: clip the global gradient norm to this value each step.
   ///   - seed: seeds dropout masks on the tape path.
   ///   - useFusedKernels: false runs every step on the tape (to compare, or to debug).
+  ///   - communicator: with more than one rank, each ``step(inputs:labels:)`` is a
+  ///     data-parallel step, as in `fit`: every rank passes the same global batch, trains on
+  ///     its share, and one all-reduce averages the gradients (rank 0's parameters are
+  ///     broadcast at the first step).
   public init(
     model: Model, loss: Loss, optimizer: Opt, clipGradientNorm: Float? = nil, seed: UInt64 = 42,
-    useFusedKernels: Bool = true
+    useFusedKernels: Bool = true, communicator: (any Communicator)? = nil
   ) {
+    self.group = communicator.flatMap { $0.size > 1 ? $0 : nil }
     self.optimizer = optimizer
     self.clipGradientNorm = clipGradientNorm
     self.engine = TrainingStep(model: model, loss: loss, seed: seed, useFusedKernels: useFusedKernels)
@@ -77,8 +86,26 @@ public final class Trainer<Model: Layer, Opt: Optimizer> {
   public func step(inputs: Tensor, labels: Dataset.Labels) throws -> Float {
     try engine.checkBatch(inputs: inputs, labels: labels)
     defer { steps += 1 }
+    if let group { return try dataParallelStep(inputs: inputs, labels: labels, group: group) }
     return try engine.run(
       inputs: inputs, labels: labels, optimizer: &optimizer, clipGradientNorm: clipGradientNorm,
       position: (0, steps), foldsPlainSGD: true)
+  }
+
+  /// One data-parallel step: this rank's share of the batch, the all-reduce, the update.
+  private func dataParallelStep(inputs: Tensor, labels: Dataset.Labels, group: any Communicator) throws -> Float {
+    if !parametersShared {
+      var model = engine.model
+      try DataParallel.broadcastParameters(of: &model, over: group)
+      try engine.replaceModel(with: model)
+      parametersShared = true
+    }
+    let batch = try Dataset(features: inputs, labels: labels)
+    let shard = batch.subset(DataParallel.shard(Array(0..<batch.count), rank: group.rank, size: group.size))
+    let gradients = try DataParallel.gradients(
+      engine, batch: shard, batchRows: batch.count, shapes: engine.model.parameterValues.map(\.shape),
+      position: (0, steps), group: group)
+    engine.update(with: gradients, optimizer: &optimizer, clipGradientNorm: clipGradientNorm)
+    return gradients.loss
   }
 }
