@@ -16,9 +16,13 @@ public final class CNNTraining {
 
   /// Builds the network from the workload's weights.
   ///
-  /// - Parameter learningRate: Adam's learning rate; 1e-3, as the peers' script.
-  public init(workload: CNNWorkload, learningRate: Float = 1e-3) {
-    trainer = Trainer(model: workload.makeModel(), loss: .softmaxCrossEntropy, optimizer: Adam(learningRate: learningRate))
+  /// - Parameters:
+  ///   - learningRate: Adam's learning rate; 1e-3, as the peers' script.
+  ///   - communicator: with more than one rank, each step is data-parallel (``Trainer``'s communicator).
+  public init(workload: CNNWorkload, learningRate: Float = 1e-3, communicator: (any Communicator)? = nil) {
+    trainer = Trainer(
+      model: workload.makeModel(), loss: .softmaxCrossEntropy, optimizer: Adam(learningRate: learningRate),
+      communicator: communicator)
     batches = BatchCycle(inputs: workload.inputs, classIndices: workload.classIndices, classCount: CNNWorkload.classCount)
     batchSize = workload.batchSize
   }

@@ -20,9 +20,12 @@ public final class MLPTraining {
   /// - Parameters:
   ///   - workload: the network, its initial weights and the batches (checked when made).
   ///   - learningRate: SGD's learning rate; 0.01, as the peers' benchmarks.
-  public init(workload: BenchmarkWorkload, learningRate: Float = 0.01) {
+  ///   - communicator: with more than one rank, each step is data-parallel: every rank takes
+  ///     its share of the batch (``Trainer``'s communicator).
+  public init(workload: BenchmarkWorkload, learningRate: Float = 0.01, communicator: (any Communicator)? = nil) {
     trainer = Trainer(
-      model: workload.makeMLP(), loss: .softmaxCrossEntropy, optimizer: SGD(learningRate: learningRate))
+      model: workload.makeMLP(), loss: .softmaxCrossEntropy, optimizer: SGD(learningRate: learningRate),
+      communicator: communicator)
     batches = BatchCycle(
       inputs: workload.mlpInputs, classIndices: workload.mlpClassIndices, classCount: workload.mlpLayerSizes.last ?? 0)
     batchSize = workload.mlpBatchSize

@@ -42,6 +42,9 @@ public struct SpeedBenchmark: Sendable {
   public var cnnWarmupSteps: Int = 5
   /// What the networks train on and start from.
   public var workload: BenchmarkWorkload
+  /// With more than one rank (`mpirun`), the MLP and CNN steps are data-parallel: each
+  /// rank trains on its share of every batch, so samples/s counts the whole batch.
+  public var communicator: (any Communicator)?
   /// The MLP's SGD learning rate (0.01, as the peers).
   public var mlpLearningRate: Float = 0.01
   /// The tiny network's SGD learning rate (0.1, as the peers).
@@ -126,7 +129,7 @@ public struct SpeedBenchmark: Sendable {
   ///     let (speed, loss) = SpeedBenchmark(workload: .synthetic()).measureCNN() ?? (0, .nan)
   public func measureCNN() -> (samplesPerSecond: Double, finalLoss: Float)? {
     guard let cnn = workload.cnn, cnnSteps > 0 else { return nil }
-    let training = CNNTraining(workload: cnn)
+    let training = CNNTraining(workload: cnn, communicator: communicator)
     return Self.samplesPerSecond(warmup: cnnWarmupSteps, steps: cnnSteps, batchSize: training.batchSize) {
       training.step()
     }
@@ -148,7 +151,7 @@ public struct SpeedBenchmark: Sendable {
   ///
   ///     let (speed, loss) = SpeedBenchmark(steps: 100).measureMLP()   // samples/s, the last step's loss
   public func measureMLP() -> (samplesPerSecond: Double, finalLoss: Float) {
-    let training = MLPTraining(workload: workload, learningRate: mlpLearningRate)
+    let training = MLPTraining(workload: workload, learningRate: mlpLearningRate, communicator: communicator)
     return Self.samplesPerSecond(warmup: warmupSteps, steps: steps, batchSize: training.batchSize) { training.step() }
   }
 

@@ -50,7 +50,10 @@ struct BenchCommand: ParsableCommand {
 
   func run() throws {
     threadOption.apply()
+    defer { DistributedRun.finish() }
     try reportingErrors {
+      // Under `mpirun -np N` (a build with the MPI trait): the MLP and CNN steps data-parallel.
+      let group = try DistributedRun.communicator()
       if gemmOnly {
         let gemm = SpeedBenchmark(workload: try loadWorkload()).measureGEMM()
         try report(figures: nil, gemm: gemm, peakRSS: SpeedBenchmark.peakRSSMegabytes(), source: nil)
@@ -58,6 +61,7 @@ struct BenchCommand: ParsableCommand {
       }
       var benchmark = SpeedBenchmark(steps: steps, tinySteps: tinySteps, workload: try loadWorkload())
       benchmark.cnnSteps = cnnSteps
+      benchmark.communicator = group
       let figures = benchmark.run()
       try report(
         figures: figures, gemm: figures.gemm, peakRSS: figures.peakRSSMegabytes, source: benchmark.workload.source)
