@@ -110,8 +110,11 @@ public struct FeatureEncoding: Sendable, Equatable {
   ///
   ///     let encoding = try FeatureEncoding.fit(table, rows: trainRows, missing: .mean)
   ///
-  /// - Parameter missing: ``MissingValues/mean`` fits fill values (training means and most
-  ///   frequent categories); the other modes fit none, so a missing cell stays an error.
+  /// - Parameters:
+  ///   - table: the source columns.
+  ///   - rows: the rows to fit on (the training rows); nil for every row.
+  ///   - missing: ``MissingValues/mean`` fits fill values (training means and most
+  ///     frequent categories); the other modes fit none, so a missing cell stays an error.
   /// - Throws: ``Problem/noValues(column:)`` when `.mean` finds a column with no value in `rows`.
   public static func fit(_ table: FeatureTable, rows: [Int]? = nil, missing: MissingValues = .error) throws(Problem) -> FeatureEncoding {
     let rows = rows ?? Array(0..<table.rowCount)
@@ -152,7 +155,9 @@ public struct FeatureEncoding: Sendable, Equatable {
   ///     let (features, unseen) = try encoding.apply(to: table, rows: testRows)
   ///     unseen   // ["city": 2]: two cells held a city the training rows never showed
   ///
-  /// - Parameter table: columns named and ordered as ``columnNames`` (match them first).
+  /// - Parameters:
+  ///   - table: columns named and ordered as ``columnNames`` (match them first).
+  ///   - rows: the rows to encode; nil for every row.
   /// - Returns: the features; for each categorical column with unseen categories, how many
   ///   cells held one (encoded as all zeros); and how many missing cells were filled.
   /// - Throws: ``Problem``: a column of the wrong kind, or a missing cell with no fill value.

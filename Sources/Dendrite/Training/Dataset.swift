@@ -43,8 +43,12 @@ public struct Dataset: Sendable {
   ///     let data = try Dataset(features: Tensor([[1], [2]]), classIndices: [0, 1], classNames: ["cat", "dog"])
   ///
   /// - Parameters:
+  ///   - features: the rows, `[N, D]`, finite.
+  ///   - classIndices: the class of each row, N of them.
   ///   - classCount: the number of classes; nil means the largest index + 1, or the number
   ///     of `classNames` when they are given.
+  ///   - name: what messages call the data.
+  ///   - featureNames: one name per feature column, or nil.
   ///   - classNames: one name per class, in index order; nil when the classes have none.
   /// - Throws: ``DatasetError`` when the features are not `[N, D]` with finite values, the
   ///   label count differs from N, a label is outside `0..<classCount`, or the class names
