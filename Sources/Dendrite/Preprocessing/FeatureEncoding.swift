@@ -38,6 +38,7 @@ public struct FeatureEncoding: Sendable, Equatable {
       }
     }
 
+    /// The encoding of the source column `name`.
     public init(name: String, kind: Kind) {
       self.name = name
       self.kind = kind
@@ -55,6 +56,7 @@ public struct FeatureEncoding: Sendable, Equatable {
     /// The training rows hold no value of this column to take a mean or a most frequent value from.
     case noValues(column: String)
 
+    /// The problem as one line, naming the column.
     public var description: String {
       switch self {
       case .missingCell(let column, let row):
@@ -70,6 +72,7 @@ public struct FeatureEncoding: Sendable, Equatable {
   /// One entry per source column, in input order.
   public var columns: [ColumnEncoding]
 
+  /// An encoding with these columns, in input order.
   public init(columns: [ColumnEncoding]) { self.columns = columns }
 
   /// The number of network inputs.

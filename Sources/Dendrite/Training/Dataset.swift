@@ -240,14 +240,20 @@ extension Dataset.Labels {
 
 /// A problem with a data set's contents, with a message that says what to do.
 public enum DatasetError: Error, Equatable, CustomStringConvertible {
+  /// The features (or targets, `what`) are not a matrix `[rows, columns]`.
   case badShape(dataset: String, what: String, shape: [Int])
+  /// The number of labels differs from the number of feature rows.
   case labelCountMismatch(dataset: String, rows: Int, labels: Int)
+  /// The data set has no rows.
   case empty(dataset: String)
+  /// A feature (or, with no column, a target) is NaN or infinite.
   case nonFiniteValue(dataset: String, row: Int, column: Int?)
+  /// A class label is outside `0..<classCount`.
   case labelOutOfRange(dataset: String, row: Int, label: Int, classCount: Int)
   /// The class names are not one per class.
   case classNameCountMismatch(dataset: String, names: Int, classCount: Int)
 
+  /// The message, naming the data set and the row: what is wrong and how to fix it.
   public var description: String {
     switch self {
     case .badShape(let dataset, let what, let shape):

@@ -37,6 +37,7 @@ public struct LabeledCSV: Sendable {
   /// The number of data rows in the file, and how many were left out for missing cells
   /// (`MissingValues.drop`) or missing labels.
   public let sourceRowCount: Int
+  /// The number of those rows left out (see `sourceRowCount`).
   public let droppedRowCount: Int
 
   /// The label column as a message or `--json` names it: its header name, else its index
