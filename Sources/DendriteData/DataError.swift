@@ -84,7 +84,7 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
   case resourceBundleNotFound(searched: [String])
   /// The resource bundle was found but a data file is missing from it.
   case resourceMissing(bundle: String, file: String)
-  /// The loaded values did not make a valid ``Dataset``.
+  /// The loaded values did not make a valid `Dataset` (Dendrite).
   case invalidDataset(DatasetError)
 
   /// The one-line message, without the `error: ` prefix.

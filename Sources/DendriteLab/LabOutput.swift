@@ -8,6 +8,7 @@ public enum LabError: Error, CustomStringConvertible, Equatable {
   /// An output file could not be written.
   case cannotWrite(path: String, reason: String)
 
+  /// The message `dendrite lab` prints, naming the path.
   public var description: String {
     switch self {
     case .cannotCreateDirectory(let path, let reason):

@@ -22,7 +22,7 @@ public struct LabResults: Sendable, Codable, Equatable {
     self.experiments = experiments
   }
 
-  /// The file's text: indented JSON with sorted keys (``JSONValue/jsonText(_:)``), ending
+  /// The file's text: indented JSON with sorted keys (Dendrite's `JSONValue.jsonText(_:)`), ending
   /// in a newline.
   public func jsonText() -> String {
     let object: JSONValue = [
@@ -33,7 +33,7 @@ public struct LabResults: Sendable, Codable, Equatable {
   }
 
   /// Writes `results.json` into `directory`, creating the directory if needed, atomically
-  /// (``AtomicFile``): a crash never leaves half a file.
+  /// (Dendrite's `AtomicFile`): a crash never leaves half a file.
   ///
   /// - Throws: ``LabError`` when the directory cannot be created or the file written.
   public func write(toDirectory directory: String) throws {

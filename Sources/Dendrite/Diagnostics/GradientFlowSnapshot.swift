@@ -67,6 +67,7 @@ public struct GradientFlowSnapshot: Sendable, Equatable {
   ///   - features: a batch `[B, D]`.
   ///   - labels: its labels.
   ///   - loss: the loss differentiated; `objective` replaces its formula as in `fit`.
+  ///   - objective: outputs and labels in, the batch loss out; nil uses `loss`'s formula.
   public static func measure(
     model: any Layer, features: Tensor, labels: Dataset.Labels, loss: Loss,
     objective: ((_ outputs: Tensor, _ labels: Dataset.Labels) -> Tensor)? = nil

@@ -45,6 +45,7 @@ public struct CommunicatorError: Error, Equatable, CustomStringConvertible {
     self.rank = rank
   }
 
+  /// The message, prefixed with the rank it came from when known.
   public var description: String { rank.map { "rank \($0): \(message)" } ?? message }
 }
 

@@ -23,6 +23,7 @@
 ///     var g = RandomGenerator(seed: 1)
 ///     let w = Initializer.heNormal.makeTensor(shape: [32, 64], fanIn: 64, fanOut: 32, generator: &g)
 public enum Initializer: Sendable, Equatable {
+  /// A scheme of the table above: Glorot (Xavier), He (Kaiming) or LeCun, uniform or normal.
   case glorotUniform, glorotNormal, heUniform, heNormal, leCunUniform, leCunNormal
   /// All zeros (biases, by default).
   case zeros

@@ -20,7 +20,7 @@ public struct ForwardContext: Sendable {
 /// trainable parameters.
 ///
 /// A layer needs three things: the forward pass and its named parameters. Everything else
-/// — training with ``Layer/fit(_:loss:optimizer:epochs:batchSize:validation:metrics:schedule:clipGradientNorm:seed:startEpoch:callbacks:objective:useFusedKernels:)``,
+/// — training with ``Layer/fit(_:loss:optimizer:epochs:batchSize:validation:metrics:schedule:clipGradientNorm:seed:startEpoch:callbacks:objective:useFusedKernels:communicator:)``,
 /// ``Trainer``, gradient-flow diagnostics — works from those. Saving to a model file asks
 /// for one more conformance, ``SavableLayer``.
 ///

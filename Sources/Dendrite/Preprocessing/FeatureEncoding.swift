@@ -38,6 +38,7 @@ public struct FeatureEncoding: Sendable, Equatable {
       }
     }
 
+    /// The encoding of the source column `name`.
     public init(name: String, kind: Kind) {
       self.name = name
       self.kind = kind
@@ -55,6 +56,7 @@ public struct FeatureEncoding: Sendable, Equatable {
     /// The training rows hold no value of this column to take a mean or a most frequent value from.
     case noValues(column: String)
 
+    /// The problem as one line, naming the column.
     public var description: String {
       switch self {
       case .missingCell(let column, let row):
@@ -70,6 +72,7 @@ public struct FeatureEncoding: Sendable, Equatable {
   /// One entry per source column, in input order.
   public var columns: [ColumnEncoding]
 
+  /// An encoding with these columns, in input order.
   public init(columns: [ColumnEncoding]) { self.columns = columns }
 
   /// The number of network inputs.
@@ -110,8 +113,11 @@ public struct FeatureEncoding: Sendable, Equatable {
   ///
   ///     let encoding = try FeatureEncoding.fit(table, rows: trainRows, missing: .mean)
   ///
-  /// - Parameter missing: ``MissingValues/mean`` fits fill values (training means and most
-  ///   frequent categories); the other modes fit none, so a missing cell stays an error.
+  /// - Parameters:
+  ///   - table: the source columns.
+  ///   - rows: the rows to fit on (the training rows); nil for every row.
+  ///   - missing: ``MissingValues/mean`` fits fill values (training means and most
+  ///     frequent categories); the other modes fit none, so a missing cell stays an error.
   /// - Throws: ``Problem/noValues(column:)`` when `.mean` finds a column with no value in `rows`.
   public static func fit(_ table: FeatureTable, rows: [Int]? = nil, missing: MissingValues = .error) throws(Problem) -> FeatureEncoding {
     let rows = rows ?? Array(0..<table.rowCount)
@@ -152,7 +158,9 @@ public struct FeatureEncoding: Sendable, Equatable {
   ///     let (features, unseen) = try encoding.apply(to: table, rows: testRows)
   ///     unseen   // ["city": 2]: two cells held a city the training rows never showed
   ///
-  /// - Parameter table: columns named and ordered as ``columnNames`` (match them first).
+  /// - Parameters:
+  ///   - table: columns named and ordered as ``columnNames`` (match them first).
+  ///   - rows: the rows to encode; nil for every row.
   /// - Returns: the features; for each categorical column with unseen categories, how many
   ///   cells held one (encoded as all zeros); and how many missing cells were filled.
   /// - Throws: ``Problem``: a column of the wrong kind, or a missing cell with no fill value.

@@ -70,7 +70,9 @@ public struct FeatureTable: Sendable, Equatable {
   ///
   ///     let table = FeatureTable(features: Tensor([[1, 2], [3, 4]]), names: ["a", "b"])
   ///
-  /// - Parameter names: one per column; nil names them `column 1`, `column 2`, ….
+  /// - Parameters:
+  ///   - features: the matrix `[N, D]`, one numeric column per feature.
+  ///   - names: one per column; nil names them `column 1`, `column 2`, ….
   public init(features: Tensor, names: [String]? = nil) {
     precondition(features.rank == 2, "FeatureTable(features:) needs [rows, columns], got \(features.shape)")
     let (rows, width) = (features.shape[0], features.shape[1])

@@ -25,6 +25,7 @@ public struct DatasetRecord: Sendable, Equatable {
   /// How missing cells were handled (rows dropped change which rows the split saw).
   public var missing: MissingValues
 
+  /// A record of these values; each parameter sets the property of the same name.
   public init(
     name: String, sha256: String?, rowCount: Int, labelColumn: String?, seed: UInt64, testFraction: Double,
     validationFraction: Double, missing: MissingValues = .error

@@ -4,11 +4,17 @@
 ///
 ///     let metrics: JSONValue = ["softmax_3_1_neg3": [0.8788782, 0.1189432, 0.0021785], "exact": true]
 public enum JSONValue: Sendable, Equatable, Codable {
+  /// `null`.
   case null
+  /// `true` or `false`.
   case bool(Bool)
+  /// A number, integers included.
   case number(Double)
+  /// A string.
   case string(String)
+  /// An array of values.
   case array([JSONValue])
+  /// An object: keys to values.
   case object([String: JSONValue])
 
   /// A Float as the shortest decimal that reads back as the same Float (0.8788782, not

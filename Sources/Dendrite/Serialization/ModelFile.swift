@@ -33,7 +33,8 @@ import Foundation
 /// `optimizer.<slot>` (`optimizer.0.weight.m`) and the metadata `dendrite.optimizer`
 /// (`{"name", "learning_rate", "step"}`) and `dendrite.training` (free-form JSON: epoch,
 /// seed, options). Those extra tensors make a strict PyTorch `load_state_dict` fail, so
-/// ship models saved without an optimizer: ``Sequential/save(to:loss:classCount:preprocessing:classNames:labelColumn:)``
+/// ship models saved without an optimizer:
+/// ``Layer/save(to:loss:classCount:preprocessing:classNames:labelColumn:targetScaling:featureNames:featureEncoding:dataset:)``
 /// writes none.
 ///
 ///     try model.save(to: "digits.safetensors", loss: .softmaxCrossEntropy, classCount: 10,
@@ -131,9 +132,21 @@ public struct ModelFile: Sendable {
   ///   non-finite or zero scale, when an optimizer slot names no parameter or has
   ///   another shape, or when `classNames` are not one per class.
   /// - Parameters:
+  ///   - model: the network, ending in logits when the loss applies the output activation.
+  ///   - loss: the loss it was trained with; it decides ``outputActivation``.
+  ///   - classCount: the number of classes, or nil for regression.
+  ///   - preprocessing: the scaling fitted on the training features.
+  ///   - optimizer: the optimizer's state, for a checkpoint; nil for a plain model file.
+  ///   - training: free-form resume information (epoch, seed, options), for a checkpoint.
+  ///   - inputSize: the number of raw features a row needs, when the first layers do not
+  ///     show it; nil to take it from them.
   ///   - classNames: one name per class, in index order; nil to name classes by index
   ///     (names that are the indices, `["0", "1", "2"]`, are stored as nil).
   ///   - labelColumn: the CSV column the labels came from, recorded for the user.
+  ///   - targetScaling: how a regressor's targets were standardised for training.
+  ///   - featureNames: the names of the features a row holds, in order.
+  ///   - featureEncoding: how a table's source columns become the inputs.
+  ///   - dataset: the training data's identity and split.
   public init(
     model: Sequential, loss: Loss, classCount: Int?, preprocessing: Preprocessing = .none,
     optimizer: OptimizerCheckpoint? = nil, training: JSONValue? = nil, inputSize: Int? = nil,
@@ -287,9 +300,11 @@ public struct ModelFile: Sendable {
   ///     let file = try ModelFile.load(from: "digits.safetensors")
   ///     file.model.parameterNames   // ["0.weight", "0.bias", "2.weight", "2.bias"]
   ///
-  /// - Throws: ``ModelFileError`` naming `path`; see ``init(safetensors:)``.
-  /// - Parameter customLayers: the ``SavableLayer`` types the file may hold, found by
-  ///   their ``SavableLayer/typeName``.
+  /// - Throws: ``ModelFileError`` naming `path`; see ``init(safetensors:customLayers:)``.
+  /// - Parameters:
+  ///   - path: the file to read.
+  ///   - customLayers: the ``SavableLayer`` types the file may hold, found by their
+  ///     ``SavableLayer/typeName``.
   public static func load(from path: String, customLayers: [any SavableLayer.Type] = []) throws(ModelFileError) -> ModelFile {
     let bytes: [UInt8]
     do {
@@ -507,8 +522,12 @@ extension Layer {
   ///   - preprocessing: the scaling fitted on the training features.
   ///   - classNames: one name per class (a CSV's label texts), or nil to name them by index.
   ///   - labelColumn: the CSV column the labels came from.
+  ///   - targetScaling: how a regressor's targets were standardised for training.
+  ///   - featureNames: the names of the features a row holds, in order.
+  ///   - featureEncoding: how a table's source columns become the inputs.
+  ///   - dataset: the training data's identity and split.
   /// - Throws: ``ModelFileError`` naming `path`; see
-  ///   ``ModelFile/init(model:loss:classCount:preprocessing:optimizer:training:inputSize:classNames:labelColumn:targetScaling:featureNames:)``.
+  ///   ``ModelFile/init(model:loss:classCount:preprocessing:optimizer:training:inputSize:classNames:labelColumn:targetScaling:featureNames:featureEncoding:dataset:)``.
   ///
   /// A model that is not a ``Sequential`` (a struct conforming to ``SavableLayer``) is
   /// stored as a one-module `Sequential` around it, so its tensors are named `0.<name>`.

@@ -2,7 +2,7 @@
 ///
 ///     model.safetensors: tensor "2.weight" has shape [10, 32] but its data holds 300 floats (file truncated?)
 ///
-/// ``SafetensorsFile/init(bytes:)`` throws it without a file name; ``ModelFile/load(from:)``
+/// ``SafetensorsFile/init(bytes:)`` throws it without a file name; ``ModelFile/load(from:customLayers:)``
 /// and ``ModelFile/save(to:)`` add the path.
 ///
 ///     do { _ = try ModelFile.load(from: "model.safetensors") }

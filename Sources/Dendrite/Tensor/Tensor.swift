@@ -7,7 +7,7 @@
 ///     let y = (x * 2 + 1).sum()                 // 48, a rank-0 tensor
 ///
 /// Operations on tensors are recorded for reverse-mode differentiation when they happen
-/// inside ``valueWithGradient(at:in:)`` or ``gradient(at:in:)``; outside them a tensor is
+/// inside ``valueWithGradient(at:in:)->(_,Tensor)`` or ``gradient(at:in:)``; outside them a tensor is
 /// a plain value and nothing is recorded.
 public struct Tensor: Sendable {
   /// The size of each axis; `[]` for a scalar (rank-0) tensor.

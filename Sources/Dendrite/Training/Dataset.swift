@@ -43,8 +43,12 @@ public struct Dataset: Sendable {
   ///     let data = try Dataset(features: Tensor([[1], [2]]), classIndices: [0, 1], classNames: ["cat", "dog"])
   ///
   /// - Parameters:
+  ///   - features: the rows, `[N, D]`, finite.
+  ///   - classIndices: the class of each row, N of them.
   ///   - classCount: the number of classes; nil means the largest index + 1, or the number
   ///     of `classNames` when they are given.
+  ///   - name: what messages call the data.
+  ///   - featureNames: one name per feature column, or nil.
   ///   - classNames: one name per class, in index order; nil when the classes have none.
   /// - Throws: ``DatasetError`` when the features are not `[N, D]` with finite values, the
   ///   label count differs from N, a label is outside `0..<classCount`, or the class names
@@ -236,14 +240,20 @@ extension Dataset.Labels {
 
 /// A problem with a data set's contents, with a message that says what to do.
 public enum DatasetError: Error, Equatable, CustomStringConvertible {
+  /// The features (or targets, `what`) are not a matrix `[rows, columns]`.
   case badShape(dataset: String, what: String, shape: [Int])
+  /// The number of labels differs from the number of feature rows.
   case labelCountMismatch(dataset: String, rows: Int, labels: Int)
+  /// The data set has no rows.
   case empty(dataset: String)
+  /// A feature (or, with no column, a target) is NaN or infinite.
   case nonFiniteValue(dataset: String, row: Int, column: Int?)
+  /// A class label is outside `0..<classCount`.
   case labelOutOfRange(dataset: String, row: Int, label: Int, classCount: Int)
   /// The class names are not one per class.
   case classNameCountMismatch(dataset: String, names: Int, classCount: Int)
 
+  /// The message, naming the data set and the row: what is wrong and how to fix it.
   public var description: String {
     switch self {
     case .badShape(let dataset, let what, let shape):

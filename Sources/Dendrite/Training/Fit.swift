@@ -171,7 +171,7 @@ extension Layer {
   ///     let scores = model.evaluate(test, loss: .softmaxCrossEntropy)
   ///     scores["accuracy"]
   ///
-  /// `objective`, when given, replaces `loss`'s formula as in ``fit(_:loss:optimizer:epochs:batchSize:validation:metrics:schedule:clipGradientNorm:seed:startEpoch:callbacks:objective:)``.
+  /// `objective`, when given, replaces `loss`'s formula as in ``fit(_:loss:optimizer:epochs:batchSize:validation:metrics:schedule:clipGradientNorm:seed:startEpoch:callbacks:objective:useFusedKernels:communicator:)``.
   public func evaluate(
     _ data: Dataset, loss: Loss, metrics: [Metric]? = nil, batchSize: Int = 512,
     objective: ((_ outputs: Tensor, _ labels: Dataset.Labels) -> Tensor)? = nil

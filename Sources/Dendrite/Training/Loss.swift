@@ -12,13 +12,26 @@
 ///
 ///     let loss = Loss(name: "softmax-cross-entropy")   // .softmaxCrossEntropy
 public enum Loss: String, Sendable, CaseIterable, Codable {
+  /// Mean squared error on linear outputs, `mse`: ``meanSquaredError(predicted:expected:reduction:)``.
   case meanSquaredError = "mse"
+  /// Mean absolute error on linear outputs, `mae`: ``meanAbsoluteError(predicted:expected:reduction:)``.
   case meanAbsoluteError = "mae"
+  /// The Huber loss (δ = 1) on linear outputs, `huber`: ``huberLoss(predicted:expected:delta:reduction:)``.
   case huber
+  /// Binary cross-entropy behind a sigmoid unit, `binary-cross-entropy`:
+  /// ``binaryCrossEntropy(probabilities:labels:reduction:)``.
   case binaryCrossEntropy = "binary-cross-entropy"
+  /// Sigmoid cross-entropy on one logit per output, `sigmoid-cross-entropy`:
+  /// ``sigmoidCrossEntropy(logits:labels:reduction:)``.
   case sigmoidCrossEntropy = "sigmoid-cross-entropy"
+  /// Categorical cross-entropy behind softmax units, `categorical-cross-entropy`:
+  /// ``categoricalCrossEntropy(probabilities:labels:reduction:)``.
   case categoricalCrossEntropy = "categorical-cross-entropy"
+  /// Softmax cross-entropy on C logits, `softmax-cross-entropy`:
+  /// ``softmaxCrossEntropy(logits:classIndices:reduction:)``.
   case softmaxCrossEntropy = "softmax-cross-entropy"
+  /// The negative log-likelihood behind log-softmax units, `nll`:
+  /// ``negativeLogLikelihood(logProbabilities:classIndices:reduction:)``.
   case negativeLogLikelihood = "nll"
 
   /// The loss with this command-line name, or nil.

@@ -4,7 +4,9 @@
 ///                      output above its decision threshold) is the true class
 ///     meanAbsoluteError  mean |prediction − target| (regression)
 public enum Metric: String, Sendable, CaseIterable {
+  /// The share of rows whose predicted class is the true class (`accuracy`).
   case accuracy
+  /// The mean absolute difference between prediction and target (`mae`).
   case meanAbsoluteError = "mae"
 
   /// The key in ``History`` and in `--json` output (`accuracy`, `mae`).

@@ -31,11 +31,17 @@ public final class ModelCheckpoint: TrainingCallback {
   ///
   /// - Parameters:
   ///   - path: the checkpoint file.
-  ///   - loss, classCount, preprocessing: stored in the file so it can be loaded alone.
-  ///   - classNames, labelColumn: the class names and label column, stored when given.
+  ///   - loss: the loss, stored in the file so that it can be loaded alone.
+  ///   - classCount: the number of classes (nil for regression), stored likewise.
+  ///   - preprocessing: the input scaling, stored likewise.
   ///   - monitor: `val_loss` by default (lower is better; `accuracy` keys: higher).
   ///   - training: extra resume information stored in `dendrite.training` (seed, options).
-  ///   - featureEncoding, dataset: the column encoding and the data's identity and split.
+  ///   - classNames: the class names, stored when given.
+  ///   - labelColumn: the label column, stored when given.
+  ///   - targetScaling: how a regressor's targets were standardised, stored when given.
+  ///   - featureNames: the names of the features a row holds, stored when given.
+  ///   - featureEncoding: the column encoding, stored when given.
+  ///   - dataset: the data's identity and split, stored when given.
   public init(
     path: String, loss: Loss, classCount: Int?, preprocessing: Preprocessing, monitor: String = "val_loss",
     training: [String: JSONValue] = [:], classNames: [String]? = nil, labelColumn: String? = nil,

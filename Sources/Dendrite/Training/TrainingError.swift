@@ -7,6 +7,7 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
   /// The data does not fit the model (feature count, labels against outputs).
   case dataMismatch(String)
 
+  /// The message, with a suggested fix.
   public var description: String {
     switch self {
     case .diverged(let epoch, let step, let loss, let parameter):

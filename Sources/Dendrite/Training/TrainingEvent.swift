@@ -17,7 +17,9 @@ public enum TrainingEvent: Sendable {
 /// `epochFinished` ends training at that epoch boundary; after `batchFinished`, right after
 /// that step (the unfinished epoch gets no ``History`` entry); other events ignore it.
 public enum TrainingDecision: Sendable {
+  /// Go on training.
   case proceed
+  /// End training at this point.
   case stop
 }
 
@@ -28,7 +30,9 @@ public struct TrainingState: Sendable {
   public var model: any Layer
   /// The optimizer's state, its name and current learning rate (checkpoints save them).
   public var optimizerState: OptimizerState
+  /// The optimizer's name (`sgd`, `adam`, …), as checkpoints record it.
   public var optimizerName: String
+  /// The optimizer's current learning rate.
   public var learningRate: Float
   /// The figures so far.
   public var history: History

@@ -8,7 +8,7 @@ import Dendrite
 ///
 /// Values are as the sources publish them, unscaled (MNIST pixels 0…255, breast-cancer
 /// features up to 4254): standardise or scale them before training. iris, wine and
-/// mnist5k are sorted by class; ``Dataset/split(testFraction:seed:)`` shuffles and
+/// mnist5k are sorted by class; `Dataset.split(testFraction:seed:)` shuffles and
 /// stratifies. Sources and licences: `DATA_LICENSES.md`.
 ///
 /// Loading throws ``DataError/resourceBundleNotFound(searched:)`` when the package's

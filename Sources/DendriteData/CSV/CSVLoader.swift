@@ -1,6 +1,6 @@
 import Dendrite
 
-/// Loads comma-separated files of numbers into ``Dataset``s.
+/// Loads comma-separated files of numbers into Dendrite's `Dataset`s.
 ///
 ///     let data = try CSVLoader.load(path: "wine.csv")                       // label: last column
 ///     let houses = try CSVLoader.load(path: "houses.csv", labelColumn: .name("price"), task: .regression)
@@ -74,7 +74,12 @@ public enum CSVLoader {
   ///     let loaded = try CSVLoader.loadLabeled(path: "iris.csv", labelColumn: .name("species"))
   ///     loaded.encoding.reason   // "the labels are text"
   ///
-  /// - Parameter delimiter: the field separator; nil detects it (``CSVDelimiter/detect(in:)``).
+  /// - Parameters:
+  ///   - path: the file; errors name it as given.
+  ///   - labelColumn: the label column, `.last` by default.
+  ///   - task: `.classification` or `.regression`; nil decides from the labels.
+  ///   - delimiter: the field separator; nil detects it (``CSVDelimiter/detect(in:)``).
+  ///   - missing: what to do with missing cells (an error by default).
   public static func loadLabeled(
     path: String, labelColumn: LabelColumn = .last, task: LearningTask? = nil, delimiter: CSVDelimiter? = nil,
     missing: MissingValues = .error
@@ -96,7 +101,7 @@ public enum CSVLoader {
   }
 
   /// Loads a CSV file whose every column is a feature (rows to predict on), raw: numbers
-  /// and text categories, missing cells marked, for a model's ``FeatureEncoding``.
+  /// and text categories, missing cells marked, for a model's `FeatureEncoding` (Dendrite).
   ///
   ///     let (table, hasHeader) = try CSVLoader.loadTable(path: "rows.csv")
   public static func loadTable(path: String) throws(DataError) -> (table: FeatureTable, hasHeader: Bool) {

@@ -47,7 +47,9 @@ public struct LabelEncoding: Sendable, Equatable {
   ///     try LabelEncoding(texts: ["0", "10", "20"], task: nil).classNames   // ["0", "10", "20"]
   ///
   /// - Parameters:
-  ///   - task: the task asked for, or nil to apply the rule.
+  ///   - texts: the label cells, trimmed.
+  ///   - values: their numeric values (nil for text); nil computes them from `texts`.
+  ///   - requested: the task asked for, or nil to apply the rule.
   ///   - maximumClassCount: the most classes accepted.
   /// - Throws: ``Problem``: text labels for regression, fractional labels for
   ///   classification, or more than `maximumClassCount` classes.

@@ -11,7 +11,7 @@ import Dendrite
 ///     loaded.encoding.reason          // "the labels are text"
 ///     try loaded.dataset().classNames // ["setosa", "versicolor", "virginica"]
 ///
-/// Text feature columns become numbers only through a ``FeatureEncoding`` (one-hot), which
+/// Text feature columns become numbers only through a `FeatureEncoding` (Dendrite's, one-hot), which
 /// a training run fits on its training rows: ``dataset(rows:encoding:)`` applies one.
 public struct LabeledCSV: Sendable {
   /// The data set's name: the file name without `.csv`.
@@ -35,8 +35,9 @@ public struct LabeledCSV: Sendable {
   /// How missing cells were handled.
   public let missing: MissingValues
   /// The number of data rows in the file, and how many were left out for missing cells
-  /// (``MissingValues/drop``) or missing labels.
+  /// (`MissingValues.drop`) or missing labels.
   public let sourceRowCount: Int
+  /// The number of those rows left out (see `sourceRowCount`).
   public let droppedRowCount: Int
 
   /// The label column as a message or `--json` names it: its header name, else its index

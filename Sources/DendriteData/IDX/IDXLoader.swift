@@ -49,7 +49,13 @@ public enum IDXLoader {
   ///
   ///     let data = try IDXLoader.load(images: imageBytes, labels: labelBytes)
   ///
-  /// - Parameter decompressionLimit: the most bytes a gzip stream may inflate to.
+  /// - Parameters:
+  ///   - images: the images file's bytes.
+  ///   - labels: the labels file's bytes.
+  ///   - imagesFile: the images file's name, for errors.
+  ///   - labelsFile: the labels file's name, for errors.
+  ///   - name: the data set's name.
+  ///   - decompressionLimit: the most bytes a gzip stream may inflate to.
   public static func load(
     images: [UInt8], labels: [UInt8], imagesFile: String = "images", labelsFile: String = "labels",
     name: String = "idx", decompressionLimit: Int = 1 << 30

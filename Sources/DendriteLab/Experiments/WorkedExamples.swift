@@ -44,9 +44,13 @@ public struct WorkedExamples: Sendable {
 
   /// The values the study quotes.
   public enum Study {
+    /// softmax(3, 1, −3) as the study rounds it.
     public static let softmaxProbabilities: [Float] = [0.88, 0.12, 0.00]
+    /// e³ + e¹ + e⁻³ as the study prints it (a slip: it is 22.85).
     public static let softmaxNormalizer: Float = 22.75
+    /// softmax(1, 5, 3) as the study quotes it.
     public static let probabilities: [Float] = [0.015, 0.866, 0.117]
+    /// The gradient a − y for logits (1, 5, 3), class 1 true, as the study quotes it.
     public static let gradient: [Float] = [0.015, -0.134, 0.117]
   }
 

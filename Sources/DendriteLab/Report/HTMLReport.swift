@@ -6,7 +6,7 @@ import Foundation
 /// No scripts and no external resources: the CSS is inline and charts are embedded as `<svg>`
 /// markup, so the file opens offline and prints cleanly (verdict badges carry words, not just
 /// colour). All text is escaped; paragraphs and list items accept a tiny inline markup:
-/// `**strong**`, `*emphasis*` and `` `code` `` (an asterisk inside a word, as in `2*3*4`, stays
+/// `**strong**`, `*emphasis*` and code between single backticks (an asterisk inside a word, as in `2*3*4`, stays
 /// literal). The same report always gives the same bytes.
 ///
 ///     let report = HTMLReport(
