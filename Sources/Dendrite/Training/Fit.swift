@@ -80,7 +80,7 @@ extension Layer {
     }
     // Data parallel over more than one rank: every rank starts from rank 0's parameters.
     let group = communicator.flatMap { $0.size > 1 ? $0 : nil }
-    let shapes = engine.model.parameterValues.map(\.shape)
+    let shapes = group == nil ? [] : parameterValues.map(\.shape)
     if let group {
       var model = engine.model
       try DataParallel.broadcastParameters(of: &model, over: group)

@@ -43,6 +43,8 @@ public final class Trainer<Model: Layer, Opt: Optimizer> {
   /// been broadcast yet (at the first step).
   private let group: (any Communicator)?
   private var parametersShared = false
+  /// The parameters' shapes, for unpacking the all-reduced gradients.
+  private let parameterShapes: [[Int]]
 
   /// Prepares a trainer for `model`.
   ///
@@ -63,6 +65,7 @@ public final class Trainer<Model: Layer, Opt: Optimizer> {
     useFusedKernels: Bool = true, communicator: (any Communicator)? = nil
   ) {
     self.group = communicator.flatMap { $0.size > 1 ? $0 : nil }
+    self.parameterShapes = model.parameterValues.map(\.shape)
     self.optimizer = optimizer
     self.clipGradientNorm = clipGradientNorm
     self.engine = TrainingStep(model: model, loss: loss, seed: seed, useFusedKernels: useFusedKernels)
@@ -103,7 +106,7 @@ public final class Trainer<Model: Layer, Opt: Optimizer> {
     let batch = try Dataset(features: inputs, labels: labels)
     let shard = batch.subset(DataParallel.shard(Array(0..<batch.count), rank: group.rank, size: group.size))
     let gradients = try DataParallel.gradients(
-      engine, batch: shard, batchRows: batch.count, shapes: engine.model.parameterValues.map(\.shape),
+      engine, batch: shard, batchRows: batch.count, shapes: parameterShapes,
       position: (0, steps), group: group)
     engine.update(with: gradients, optimizer: &optimizer, clipGradientNorm: clipGradientNorm)
     return gradients.loss
