@@ -1,0 +1,8 @@
+import Dendrite
+import DendriteData
+
+// 8 × 8 images of handwritten digits, split and standardised.
+let (rawTrain, rawTest) = try Datasets.digits().split(testFraction: 0.2, seed: 1)
+let scaling = Preprocessing.fitStandardization(rawTrain.features)
+let train = rawTrain.replacingFeatures(scaling.apply(rawTrain.features))
+let test = rawTest.replacingFeatures(scaling.apply(rawTest.features))
