@@ -4,6 +4,8 @@
 1. Every "`swift run NAME` prints:" in the DocC catalogues, the tutorial and README.md is
    followed by a fenced block equal, byte for byte, to what the snippet NAME prints
    (the snippets must be built: `swift build --product NAME`, debug by default).
+1c. No ```swift block in a catalogue other than a package manifest (// Package.swift):
+   Swift samples are snippets, shown with @Snippet.
 2. Every ```swift block in README.md preceded by `<!-- snippet: NAME -->` is the text of
    Snippets/NAME.swift (less its leading comment lines): what a newcomer pastes is what
    CI compiles and runs.
@@ -181,6 +183,17 @@ def main():
                     failures.append(f"{where}:{i + 1}: the block differs from what {name} prints:\n"
                                     f"--- the document\n{block}\n--- {name}\n{outputs[name]}")
                 checked_outputs += 1
+            # 1c. Swift in the catalogues is a snippet (@Snippet), so that it is compiled;
+            # only a package manifest, which no snippet can be, may be written out.
+            if document.suffix == ".md" and document != ROOT / "README.md" and line.strip() == "```swift":
+                if i + 1 >= len(lines) or lines[i + 1].strip() != "// Package.swift":
+                    failures.append(f"{where}:{i + 1}: Swift code in an article must be a snippet "
+                                    "(Snippets/NAME.swift, shown with @Snippet) so that CI compiles it")
+            if document == ROOT / "README.md" and line.strip() == "```swift":
+                previous = next((l.strip() for l in reversed(lines[:i]) if l.strip()), "")
+                if not previous.startswith("<!-- snippet:"):
+                    failures.append(f"{where}:{i + 1}: Swift code in the README must be a snippet "
+                                    "(<!-- snippet: NAME --> before it) so that CI compiles it")
             # 2. README code that is a snippet.
             match = re.match(r"<!-- snippet: (\w+) -->", line.strip())
             if match:
