@@ -171,8 +171,7 @@ def main():
         for i, line in enumerate(lines):
             # 1. Printed output.
             match = re.search(r"`swift run (\w+)` prints", line)
-            if ("prints" in line and "`swift run" in line and line.rstrip().endswith(":")
-                    and not (match and line.rstrip().endswith("prints:"))):
+            if "prints" in line and "`swift run" in line and not (match and line.rstrip().endswith("prints:")):
                 failures.append(f"{where}:{i + 1}: write a quoted output as \"`swift run NAME` prints:\" "
                                 "so that it is checked")
             if match and line.rstrip().endswith(":"):
