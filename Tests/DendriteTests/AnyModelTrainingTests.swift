@@ -439,7 +439,23 @@ struct CustomLayerModelFileTests {
       _ = try ModelFile(safetensors: safetensors)
     } catch {
       #expect(error.reason == .unknownCustomLayer(layer: "layer 0 (custom projection)", name: "projection"))
+      #expect(error.description.contains("customLayers: [TheType.self]"))
     }
+
+    // The same through Layer.save: without a preprocessing it needs inputSize, and says so.
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("projection-\(UUID().uuidString).safetensors").path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    do {
+      try model.save(to: path, loss: .softmaxCrossEntropy, classCount: 3)
+      Issue.record("no error")
+    } catch {
+      #expect(error.description.contains("pass inputSize:"))
+      #expect(error.description.contains("save(to:…)"))
+    }
+    try model.save(to: path, loss: .softmaxCrossEntropy, classCount: 3, inputSize: 4)
+    let saved = try ModelFile.load(from: path, customLayers: [Projection.self])
+    #expect(saved.inputSize == 4)
+    #expect(saved.predict(rows) == file.predict(rows))
   }
 
   @Test("saving a custom layer that does not conform throws an error that says what to add")

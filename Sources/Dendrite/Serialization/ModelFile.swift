@@ -34,7 +34,7 @@ import Foundation
 /// (`{"name", "learning_rate", "step"}`) and `dendrite.training` (free-form JSON: epoch,
 /// seed, options). Those extra tensors make a strict PyTorch `load_state_dict` fail, so
 /// ship models saved without an optimizer:
-/// ``Layer/save(to:loss:classCount:preprocessing:classNames:labelColumn:targetScaling:featureNames:featureEncoding:dataset:)``
+/// ``Layer/save(to:loss:classCount:preprocessing:classNames:labelColumn:targetScaling:featureNames:featureEncoding:dataset:inputSize:)``
 /// writes none.
 ///
 ///     try model.save(to: "digits.safetensors", loss: .softmaxCrossEntropy, classCount: 10,
@@ -190,7 +190,7 @@ public struct ModelFile: Sendable {
       throw ModelFileError(
         .inconsistent(
           "cannot tell how many features the model takes (its first layer is not Dense or Unflatten and there is no "
-            + "preprocessing): pass inputSize: to ModelFile(model:…)"))
+            + "preprocessing): pass inputSize: (the number of features a row holds) to save(to:…) or ModelFile(model:…)"))
     }
     guard inputs > 0 else { throw ModelFileError(.inconsistent("the model's input size must be positive, got \(inputs)")) }
     switch trialForward(model, input: Tensor.zeros(shape: [1, inputs])) {
@@ -526,6 +526,9 @@ extension Layer {
   ///   - featureNames: the names of the features a row holds, in order.
   ///   - featureEncoding: how a table's source columns become the inputs.
   ///   - dataset: the training data's identity and split.
+  ///   - inputSize: the number of features a row holds, for a model whose first layer does
+  ///     not show it (a custom layer) saved without a preprocessing; nil reads it from the
+  ///     first layer or the preprocessing.
   /// - Throws: ``ModelFileError`` naming `path`; see
   ///   ``ModelFile/init(model:loss:classCount:preprocessing:optimizer:training:inputSize:classNames:labelColumn:targetScaling:featureNames:featureEncoding:dataset:)``.
   ///
@@ -534,13 +537,14 @@ extension Layer {
   public func save(
     to path: String, loss: Loss, classCount: Int?, preprocessing: Preprocessing = .none,
     classNames: [String]? = nil, labelColumn: String? = nil, targetScaling: TargetScaling? = nil,
-    featureNames: [String]? = nil, featureEncoding: FeatureEncoding? = nil, dataset: DatasetRecord? = nil
+    featureNames: [String]? = nil, featureEncoding: FeatureEncoding? = nil, dataset: DatasetRecord? = nil,
+    inputSize: Int? = nil
   ) throws(ModelFileError) {
     do {
       try ModelFile(
         model: Sequential(wrapping: self), loss: loss, classCount: classCount, preprocessing: preprocessing,
-        classNames: classNames, labelColumn: labelColumn, targetScaling: targetScaling, featureNames: featureNames,
-        featureEncoding: featureEncoding, dataset: dataset
+        inputSize: inputSize, classNames: classNames, labelColumn: labelColumn, targetScaling: targetScaling,
+        featureNames: featureNames, featureEncoding: featureEncoding, dataset: dataset
       ).save(to: path)
     } catch {
       throw error.file == nil ? error.inFile(path) : error

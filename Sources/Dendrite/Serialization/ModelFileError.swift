@@ -135,8 +135,8 @@ public struct ModelFileError: Error, CustomStringConvertible, Equatable, Sendabl
         "\(layer) is a custom layer that a model file cannot store: conform \(type) to SavableLayer "
           + "(a typeName, a JSON configuration and init(configuration:parameters:)) to save it"
       case .unknownCustomLayer(let layer, let name):
-        "\(layer) is the custom layer \"\(name)\": pass its type to the loader, "
-          + "ModelFile.load(from:customLayers: [\(name)Type.self]) (the type whose typeName is \"\(name)\")"
+        "\(layer) is the custom layer \"\(name)\": pass the SavableLayer type whose typeName is \"\(name)\" "
+          + "to the loader, ModelFile.load(from: path, customLayers: [TheType.self])"
       case .customLayerRejected(let layer, let problem):
         "\(layer) cannot be rebuilt from the file: \(problem)"
       case .cannotRead(let problem), .cannotWrite(let problem):
