@@ -56,7 +56,12 @@ struct SplitTests {
     let stopped = try DendriteProcess.run(
       ["train", "--dataset", "t.csv", "--epochs", "500", "--early-stopping", "3", "--json"], in: directory)
     try #require(stopped.status == 0, "\(stopped.stderr)")
-    #expect((try stopped.json()["epochs_run"] as? Int ?? 500) < 500)
+    let epochsRun = try stopped.json()["epochs_run"] as? Int ?? 500
+    #expect(epochsRun < 500)
+    #expect(try stopped.json()["best_epoch"] as? Int == epochsRun - 3)  // patience 3: the best epoch, then 3 worse
+    let text = try DendriteProcess.run(["train", "--dataset", "t.csv", "--epochs", "500", "--early-stopping", "3"], in: directory)
+    #expect(text.stdout.contains("early stopping: stopped after epoch \(epochsRun) of 500, val_loss not improved for 3 epochs; "
+      + "kept epoch \(epochsRun - 3)'s weights (val_loss "))
     let halves = try DendriteProcess.run(
       ["train", "--dataset", "t.csv", "--epochs", "1", "--test-fraction", "0.5", "--validation-fraction", "0", "--json"],
       in: directory)

@@ -322,6 +322,7 @@ struct TrainCommand: ParsableCommand {
         "dataset": .string(plan.train.name),
         "loss": .string(plan.loss.name),
         "epochs_run": .number(Double(outcome.history.count)),
+        "best_epoch": outcome.bestEpoch.map { .number(Double($0.epoch)) } ?? .null,
         "training_path": .string(outcome.history.trainingPath?.description ?? "none"),
         "test_loss": .float(test["loss"] ?? .nan),
         "train_samples": .number(Double(plan.train.count)),
@@ -378,6 +379,13 @@ struct TrainCommand: ParsableCommand {
       : String(format: "test accuracy %.4f  test loss %.4f", test["accuracy"] ?? .nan, test["loss"] ?? .nan)
     print("\(plan.train.name): \(plan.describeModel()); trained on \(outcome.history.trainingPath?.description ?? "nothing")")
     print("\(summary)  (\(plan.test.count) held-out rows, \(outcome.history.count) epochs)")
+    if let best = outcome.bestEpoch {
+      let lastEpoch = plan.startEpoch + outcome.history.count
+      let run = lastEpoch < epochs
+        ? "stopped after epoch \(lastEpoch) of \(epochs), val_loss not improved for \(plan.earlyStoppingPatience ?? 0) epochs"
+        : "ran all \(epochs) epochs"
+      print("early stopping: \(run); kept epoch \(best.epoch)'s weights (val_loss \(String(format: "%.4f", best.validationLoss)))")
+    }
     if let distributed {
       print("data-parallel on \(distributed.ranks) ranks (MPI); "
         + (distributed.agree ? "every rank holds the same weights" : "warning: the ranks' weights differ"))

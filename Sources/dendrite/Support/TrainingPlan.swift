@@ -319,9 +319,10 @@ struct TrainingPlan {
         featureEncoding: featureEncoding, dataset: datasetRecord)
     }
     if let checkpoint { callbacks.append(checkpoint) }
-    if let earlyStoppingPatience {
-      callbacks.append(EarlyStopping(monitor: "val_loss", patience: earlyStoppingPatience, restoreBestWeights: true))
+    let earlyStopping = earlyStoppingPatience.map {
+      EarlyStopping(monitor: "val_loss", patience: $0, restoreBestWeights: true)
     }
+    if let earlyStopping { callbacks.append(earlyStopping) }
     if let interruption { callbacks.append(interruption) }
     let gradientFlow = recordsGradientFlow
       ? GradientFlowRecorder(probe: .init(train, loss: loss, rows: Self.gradientFlowProbeRows)) : nil
@@ -341,7 +342,8 @@ struct TrainingPlan {
     }
     return TrainingOutcome(
       model: model, history: history, testScores: model.evaluate(test, loss: loss), gradientFlow: gradientFlow,
-      progressAdvice: Advisor.checkProgress(startingLoss: startingLoss, history: history))
+      progressAdvice: Advisor.checkProgress(startingLoss: startingLoss, history: history),
+      bestEpoch: earlyStopping?.best.map { (epoch: $0.epoch + 1, validationLoss: $0.value) })
   }
 }
 
@@ -354,4 +356,7 @@ struct TrainingOutcome {
   let gradientFlow: GradientFlowRecorder?
   /// The advisor's findings from the run itself (`loss-rose`).
   let progressAdvice: [Diagnostic]
+  /// With `--early-stopping`: the epoch (1-based) whose weights the model kept, and its
+  /// validation loss.
+  let bestEpoch: (epoch: Int, validationLoss: Float)?
 }
