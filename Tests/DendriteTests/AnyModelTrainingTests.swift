@@ -458,6 +458,38 @@ struct CustomLayerModelFileTests {
     #expect(saved.predict(rows) == file.predict(rows))
   }
 
+  @Test("a Sequential nested in a model saves as its layers, numbered as PyTorch's flat nn.Sequential")
+  func nestedSequential() throws {
+    let encoder = Sequential(seed: 1) {
+      Dense(inputSize: 4, outputSize: 6, activation: .relu)
+      Dense(inputSize: 6, outputSize: 5, activation: .tanh)
+    }
+    let model = Sequential(seed: 2) {
+      encoder
+      Sequential(seed: 3) { Sequential(seed: 4) { Dense(inputSize: 5, outputSize: 3) } }
+    }
+    #expect(Sequential(flatteningNested: model).layers.count == 3)
+    let file = try ModelFile(model: model, loss: .softmaxCrossEntropy, classCount: 3)
+    let loaded = try ModelFile(safetensors: SafetensorsFile(bytes: file.safetensors().encoded()))
+    #expect(loaded.model.parameterNames == ["0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias"])
+    let rows = Tensor(shape: [2, 4], scalars: [1, 2, 3, 4, -1, 0, 1, 0.5])
+    let difference = zip(loaded.predict(rows).scalars, softmax(model(rows)).scalars).map { abs($0 - $1) }.max() ?? 1
+    #expect(difference < 1e-6)  // predict gives probabilities: the softmax of the logits
+
+    // A checkpoint of the nested model: the optimizer's slots follow the flat names.
+    var optimizer = Adam(learningRate: 0.01)
+    var trained = model
+    let data = try Dataset(features: rows, classIndices: [0, 2], classCount: 3)
+    try trained.fit(data, loss: .softmaxCrossEntropy, optimizer: &optimizer, epochs: 2, batchSize: 2)
+    let checkpoint = try ModelFile(
+      model: trained, loss: .softmaxCrossEntropy, classCount: 3,
+      optimizer: .init(name: "adam", learningRate: 0.01, state: optimizer.state))
+    let slots = try #require(checkpoint.optimizer?.state.slots)
+    #expect(slots.keys.contains("4.weight.m") && slots.keys.contains("0.bias.v") && !slots.keys.contains("0.0.bias.v"))
+    #expect(trained.parameterNames[2] == "0.2.weight")
+    #expect(slots["2.weight.m"] == optimizer.state.slots["0.2.weight.m"])
+  }
+
   @Test("saving a custom layer that does not conform throws an error that says what to add")
   func nonConforming() throws {
     let model = Sequential(seed: 2) {

@@ -120,12 +120,28 @@ public struct ModelFile: Sendable {
   ///     try ModelFile(model: model, loss: .softmaxCrossEntropy, classCount: 10).outputActivation   // .softmax
   public var outputActivation: Activation? { loss.impliedOutputActivation }
 
+  /// `checkpoint` with each slot of a parameter renamed as the flattened model names it
+  /// (`0.1.weight.m` → `1.weight.m`).
+  private static func renamingSlots(
+    of checkpoint: OptimizerCheckpoint, from nested: [String], to flat: [String]
+  ) -> OptimizerCheckpoint {
+    let renamed = zip(nested, flat).filter { $0 != $1 }
+    guard !renamed.isEmpty else { return checkpoint }
+    var result = checkpoint
+    result.state.slots = Dictionary(
+      checkpoint.state.slots.map { slot, value in
+        let match = renamed.filter { slot.hasPrefix($0.0 + ".") }.max { $0.0.count < $1.0.count }
+        return (match.map { $0.1 + slot.dropFirst($0.0.count) } ?? slot, value)
+      }, uniquingKeysWith: { first, _ in first })
+    return result
+  }
+
   /// Checks that the parts fit together and makes the file's contents.
   ///
   ///     let file = try ModelFile(model: model, loss: .softmaxCrossEntropy, classCount: 10)
   ///
   /// - Throws: ``ModelFileError`` when the model has layers a model file cannot describe
-  ///   (a nested `Sequential`, a custom layer), when it starts with ``Conv2D`` or pooling
+  ///   (a custom layer that is not a ``SavableLayer``), when it starts with ``Conv2D`` or pooling
   ///   (rows cannot feed it: start with ``Unflatten``), when its outputs do not fit `classCount`
   ///   (C outputs, or 1 for two classes), when a regression (`classCount` nil) uses a loss
   ///   for classes, when `preprocessing` was fitted on another number of features or has a
@@ -153,6 +169,11 @@ public struct ModelFile: Sendable {
     classNames: [String]? = nil, labelColumn: String? = nil, targetScaling: TargetScaling? = nil,
     featureNames: [String]? = nil, featureEncoding: FeatureEncoding? = nil, dataset: DatasetRecord? = nil
   ) throws(ModelFileError) {
+    // A Sequential nested in the model is stored as its layers (PyTorch's numbering of the
+    // flat nn.Sequential, `1.weight` rather than `0.1.weight`); it loads back flat.
+    let nestedNames = model.parameterNames
+    let model = Sequential(flatteningNested: model)
+    let optimizer = optimizer.map { Self.renamingSlots(of: $0, from: nestedNames, to: model.parameterNames) }
     let architecture = try ModuleNumbering.architecture(of: model)
     let layers = try Format.parseLayers(.array(architecture)) { problem in
       ModelFileError(.inconsistent("cannot describe the model: \(problem)"))
@@ -163,7 +184,7 @@ public struct ModelFile: Sendable {
       throw ModelFileError(
         .inconsistent(
           "the model's parameters \(model.parameterNames) with shapes \(shapes) do not follow its layers "
-            + "(a nested Sequential? model files store flat ones; or a layer whose parameterNames and parameterValues disagree)"
+            + "(a layer whose parameterNames and parameterValues disagree?)"
         ))
     }
     let buffers = model.buffers
@@ -553,6 +574,22 @@ extension Layer {
 }
 
 extension Sequential {
+  /// `model` with every ``Sequential`` among its layers replaced by that model's layers, at
+  /// any depth: how a model file stores nested models (``Residual`` bodies stay as they are).
+  ///
+  ///     let encoder = Sequential(seed: 1) { Dense(inputSize: 4, outputSize: 8, activation: .relu) }
+  ///     Sequential(flatteningNested: Sequential(seed: 2) { encoder; Dense(inputSize: 8, outputSize: 3) }).layers.count   // 2
+  public init(flatteningNested model: Sequential) {
+    func flat(_ layers: [any Layer]) -> [any Layer] {
+      layers.flatMap { layer -> [any Layer] in
+        if let nested = layer as? Sequential { flat(nested.layers) } else { [layer] }
+      }
+    }
+    var copy = model
+    copy.layers = flat(model.layers)
+    self = copy
+  }
+
   /// `model` itself when it is a ``Sequential``, else a one-layer ``Sequential`` around it:
   /// how model files and checkpoints store a model of any type.
   ///
