@@ -14,9 +14,16 @@
    --write the files are regenerated instead of checked.
 4. With --lab-results FILE (a `dendrite lab` results.json), the lab figures quoted in the
    articles and the tutorial (FIGURES below) are the ones in that file.
+5. With --coverage LOG (the output of `swift package generate-documentation
+   --experimental-documentation-coverage --coverage-summary-level detailed`), every public
+   symbol written in the source has a summary; it prints the coverage per module. Symbols
+   the compiler writes or a standard-library protocol supplies (`!=`, `hash(into:)`,
+   `init(from:)`, literal initialisers, `next()` of RandomNumberGenerator, …) have no doc
+   comment to write and are counted apart.
 
 Usage: python3 Scripts/check_documentation.py [--build-dir .build/debug]
                                               [--lab-results DIR/results.json] [--write]
+                                              [--coverage DOCC-OUTPUT]
 """
 import argparse
 import json
@@ -141,6 +148,40 @@ def fill(template, results):
     return re.sub(r"\{([a-z0-9-]+)\.([a-z0-9_.-]+?)(?:\[(\d+)\])?:(int|text|f\d)\}", value, template)
 
 
+# Symbols without a doc comment of their own: written by the compiler (Equatable, Hashable,
+# Codable, RawRepresentable) or supplied by a standard-library protocol's extension.
+INHERITED = re.compile(
+    r"^((!=|==)\(_:_:\)|hash\(into:\)|hashValue|init\(from:\)|encode\(to:\)|init\(rawValue:\)|rawValue"
+    r"|localizedDescription|build\w*\(.*\)|debugDescription|next\(.*\)"
+    r"|init\((unicodeScalar|extendedGraphemeCluster|string|integer|float|boolean|nil|array|dictionary)Literal:\))$")
+
+
+def coverage(log_path, failures):
+    """Reads docc's detailed coverage table: per module, the public symbols and their summaries."""
+    modules = {}
+    for line in pathlib.Path(log_path).read_text().split("\n"):
+        cells = [cell.strip() for cell in line.split("|")]
+        if len(cells) < 8 or not cells[7].startswith("doc://") or cells[2] not in ("true", "false"):
+            continue
+        if cells[1] in ("CollectionGroup", "Article", "Tutorial", "Tutorial Table of Contents"):
+            continue
+        module = cells[7].split("/")[2]
+        counts = modules.setdefault(module, [0, 0, 0])
+        counts[0] += 1
+        if cells[2] == "true":
+            counts[1] += 1
+        elif INHERITED.match(re.sub(r"-\w+$", "", cells[7].rsplit("/", 1)[-1])):  # the name column is cut at 30
+            counts[2] += 1
+        else:
+            failures.append(f"{cells[7]}: a public symbol without a doc comment")
+    for module, (total, documented, inherited) in sorted(modules.items()):
+        written = total - inherited
+        print(f"{module}: {documented} of {written} public symbols written in the source have a summary "
+              f"({100 * documented / max(written, 1):.1f}%); {inherited} more are compiler-generated or inherited")
+    if not modules:
+        failures.append(f"{log_path}: no coverage table (run docc with --coverage-summary-level detailed)")
+
+
 def normalise(text):
     return " ".join(text.split())
 
@@ -150,6 +191,7 @@ def main():
     parser.add_argument("--build-dir", default=".build/debug")
     parser.add_argument("--lab-results")
     parser.add_argument("--write", action="store_true", help="regenerate the tutorial's code files")
+    parser.add_argument("--coverage", help="docc's detailed coverage output, to check every symbol is documented")
     args = parser.parse_args()
     failures = []
     build = (ROOT / args.build_dir) if not pathlib.Path(args.build_dir).is_absolute() else pathlib.Path(args.build_dir)
@@ -238,6 +280,9 @@ def main():
             if normalise(text) not in normalise(path.read_text()):
                 failures.append(f"{path.relative_to(ROOT)}: expected the lab's figures: \"{text}\"")
             checked_figures += 1
+
+    if args.coverage:
+        coverage(args.coverage, failures)
 
     for failure in failures:
         print("error:", failure, file=sys.stderr)
