@@ -1,6 +1,6 @@
-/// The group of one process: every collective operation leaves its buffer as it is. `fit`
-/// and ``Trainer`` use it when given no communicator, so a single-process run is the
-/// data-parallel run with one rank.
+/// The group of one process: every collective operation leaves its buffer as it is. Giving
+/// it (or any one-rank group) to `fit` or ``Trainer`` is the same as giving no communicator:
+/// they train as one process, with no collective step.
 ///
 ///     let solo = SingleProcessCommunicator()
 ///     var x: [Float] = [1, 2]
