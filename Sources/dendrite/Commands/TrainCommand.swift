@@ -322,7 +322,6 @@ struct TrainCommand: ParsableCommand {
         "dataset": .string(plan.train.name),
         "loss": .string(plan.loss.name),
         "epochs_run": .number(Double(outcome.history.count)),
-        "best_epoch": outcome.bestEpoch.map { .number(Double($0.epoch)) } ?? .null,
         "training_path": .string(outcome.history.trainingPath?.description ?? "none"),
         "test_loss": .float(test["loss"] ?? .nan),
         "train_samples": .number(Double(plan.train.count)),
@@ -358,6 +357,7 @@ struct TrainCommand: ParsableCommand {
         ["severity": .string(diagnostic.severity.rawValue), "code": .string(diagnostic.code),
          "message": .string(diagnostic.message)]
       })
+      if let best = outcome.bestEpoch { object["best_epoch"] = .number(Double(best.epoch)) }
       if let recorder = outcome.gradientFlow { object["gradient_flow"] = recorder.json }
       if let distributed {
         object["ranks"] = .number(Double(distributed.ranks))
