@@ -137,7 +137,7 @@ struct TrainCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Save the trained model (safetensors).", valueName: "FILE"))
   var save: String?
 
-  @Option(help: ArgumentHelp("Write a checkpoint (model + optimizer state) after each epoch that improves the held-out loss.", valueName: "FILE"))
+  @Option(help: ArgumentHelp("Write a checkpoint (model + optimizer state) after each epoch that improves the validation loss (every epoch with --validation-fraction 0), and on Ctrl-C.", valueName: "FILE"))
   var checkpoint: String?
 
   @Option(help: ArgumentHelp("Resume from a checkpoint written by --checkpoint; --epochs is the total.", valueName: "FILE"))
