@@ -89,18 +89,21 @@ def fenced_block_after(lines, start):
     return "\n".join(body), i + 1
 
 
-def snippet_body(name):
-    lines = (ROOT / "Snippets" / f"{name}.swift").read_text().split("\n")
+def snippet_lines(name):
+    """Snippets/NAME.swift's lines, less the leading comment that introduces the file."""
+    lines = (ROOT / "Snippets" / f"{name}.swift").read_text().rstrip("\n").split("\n")
     while lines and lines[0].startswith("//"):
         lines.pop(0)
-    return "\n".join(lines).strip("\n")
+    return lines
+
+
+def snippet_body(name):
+    return "\n".join(snippet_lines(name)).strip("\n")
 
 
 def tutorial_steps(name):
     """The snippet cut at its `// step:` markers: one text per step, each a whole program."""
-    lines = (ROOT / "Snippets" / f"{name}.swift").read_text().rstrip("\n").split("\n")
-    while lines and lines[0].startswith("//"):
-        lines.pop(0)
+    lines = snippet_lines(name)
     starts = [i for i, line in enumerate(lines) if STEP_MARKER.match(line)]
     steps = []
     for k, start in enumerate(starts):
@@ -197,8 +200,9 @@ def main():
     build = (ROOT / args.build_dir) if not pathlib.Path(args.build_dir).is_absolute() else pathlib.Path(args.build_dir)
 
     # 3. Tutorial code files.
+    steps = {name: tutorial_steps(name) for name in TUTORIAL_SNIPPETS}
     for name in TUTORIAL_SNIPPETS:
-        for k, text in enumerate(tutorial_steps(name), 1):
+        for k, text in enumerate(steps[name], 1):
             path = TUTORIAL_RESOURCES / f"{name}-{k}.swift"
             if args.write:
                 path.write_text(text)
@@ -287,7 +291,7 @@ def main():
     for failure in failures:
         print("error:", failure, file=sys.stderr)
     print(f"documentation check: {checked_outputs} printed outputs, {checked_figures} lab figures, "
-          f"{sum(len(tutorial_steps(n)) for n in TUTORIAL_SNIPPETS)} tutorial steps; {len(failures)} failures")
+          f"{sum(map(len, steps.values()))} tutorial steps; {len(failures)} failures")
     return 1 if failures else 0
 
 

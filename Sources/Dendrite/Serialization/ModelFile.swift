@@ -585,9 +585,8 @@ extension Sequential {
         if let nested = layer as? Sequential { flat(nested.layers) } else { [layer] }
       }
     }
-    var copy = model
-    copy.layers = flat(model.layers)
-    self = copy
+    self = model
+    layers = flat(model.layers)
   }
 
   /// `model` itself when it is a ``Sequential``, else a one-layer ``Sequential`` around it:
